@@ -1,0 +1,130 @@
+//! Command-line interface: arguments, and the mapping of outcomes to exit codes.
+
+use crate::report::{Format, ReportOptions};
+use clap::{Args, Parser, Subcommand};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+/// Exit codes (docs/cli.md).
+pub mod exit {
+    /// The scan ran (diagnostics do not change this).
+    pub const OK: i32 = 0;
+    /// Usage error: bad arguments, a root that does not exist.
+    pub const USAGE: i32 = 2;
+    /// An output could not be written.
+    pub const OUTPUT: i32 = 3;
+}
+
+#[derive(Debug, Parser)]
+#[command(name = "kataster", version, about = "A software cadastre: every component of a codebase, its license and what that license demands.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan one or more roots and write the inventory.
+    Scan(ScanArgs),
+}
+
+/// `FORMAT[=FILE]`: a report format and where to write it (stdout without `=FILE`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputSpec {
+    pub format: Format,
+    pub file: Option<PathBuf>,
+}
+
+fn parse_output(s: &str) -> Result<OutputSpec, String> {
+    let (name, file) = match s.split_once('=') {
+        Some((n, f)) if !f.is_empty() => (n, Some(PathBuf::from(f))),
+        Some((_, _)) => return Err(format!("`{s}`: no file after `=`")),
+        None => (s, None),
+    };
+    let format = Format::parse(name).ok_or_else(|| format!("unknown format `{name}` (known: {})", Format::NAMES.join(", ")))?;
+    Ok(OutputSpec { format, file })
+}
+
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s.as_bytes() {
+        [b] if b.is_ascii() && *b != b'"' && *b != b'\n' => Ok(*b),
+        _ if s == "\\t" || s == "tab" => Ok(b'\t'),
+        _ => Err(format!("`{s}` is not a single ASCII character")),
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Roots to scan.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Report FORMAT[=FILE], repeatable; formats: table, json, csv. Without =FILE to stdout.
+    #[arg(short, long = "output", value_name = "FORMAT[=FILE]", value_parser = parse_output)]
+    pub outputs: Vec<OutputSpec>,
+    /// Leave out paths matching GLOB (gitignore syntax, relative to each root); repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Honour .gitignore files (off by default: ignored dependency trees belong in an inventory).
+    #[arg(long)]
+    pub respect_gitignore: bool,
+    /// Files larger than this are listed with a diagnostic but not read.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::scan::DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+    /// Worker threads (0: one per core).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+    /// Field delimiter of csv output (`;` for German spreadsheet defaults).
+    #[arg(long, value_name = "CHAR", default_value = ",", value_parser = parse_delimiter)]
+    pub csv_delimiter: u8,
+    /// No progress bar, no summary on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Run the CLI; returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    match cli.command {
+        Command::Scan(args) => scan(args),
+    }
+}
+
+fn scan(args: ScanArgs) -> i32 {
+    for p in &args.paths {
+        if !p.is_dir() {
+            eprintln!("kataster: {}: not a directory", p.display());
+            return exit::USAGE;
+        }
+    }
+    if args.threads > 0 {
+        // Fails only if a pool exists already, in which case that one is used.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(args.threads).build_global();
+    }
+    let opts = crate::scan::ScanOptions {
+        roots: args.paths.clone(),
+        walk: crate::walk::WalkOptions { excludes: args.exclude.clone(), respect_gitignore: args.respect_gitignore, threads: args.threads },
+        max_file_size: args.max_file_size,
+        progress: !args.quiet && std::io::stderr().is_terminal(),
+    };
+    let inv = crate::scan::scan(&opts);
+    let ropts = ReportOptions { csv_delimiter: args.csv_delimiter };
+    write_outputs(&args.outputs, &inv, &ropts)
+}
+
+/// Write every requested report; the table to stdout when none is requested.
+pub fn write_outputs(outputs: &[OutputSpec], inv: &crate::inventory::Inventory, ropts: &ReportOptions) -> i32 {
+    let default = [OutputSpec { format: Format::Table, file: None }];
+    let outputs = if outputs.is_empty() { &default[..] } else { outputs };
+    let mut code = exit::OK;
+    for o in outputs {
+        let bytes = crate::report::render(o.format, inv, ropts);
+        let res = match &o.file {
+            Some(f) => crate::output::write_atomic(f, &bytes).map_err(|e| format!("{}: {e}", f.display())),
+            None => std::io::stdout().write_all(&bytes).map_err(|e| format!("stdout: {e}")),
+        };
+        if let Err(e) = res {
+            eprintln!("kataster: cannot write output {e}");
+            code = exit::OUTPUT;
+        }
+    }
+    code
+}

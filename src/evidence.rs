@@ -1,0 +1,126 @@
+//! The evidence stage: one file in, its facts out.
+//!
+//! Reads a file once (up to the size limit), hashes it, decides whether it is text, and
+//! hands the bytes to the catalogers that claim the file and the text to the license
+//! detectors. Everything that goes wrong becomes a diagnostic naming the file; nothing
+//! here panics on input or stops the scan.
+
+use crate::detect;
+use crate::ecosystems::{self, Catalog, ParseError};
+use crate::inventory::model::{Diagnostic, FileRecord, Severity};
+use crate::walk::WalkedFile;
+use sha2::{Digest, Sha256};
+use std::io::Read;
+
+/// Everything learnt from one file.
+#[derive(Debug)]
+pub struct Examined {
+    pub record: FileRecord,
+    /// Each claiming cataloger's result.
+    pub catalogs: Vec<(&'static str, Result<Catalog, ParseError>)>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub bytes_read: u64,
+}
+
+/// How many leading bytes decide whether a file is binary.
+const BINARY_SNIFF: usize = 8192;
+
+/// Read and examine one file. `label` is the root's label.
+pub fn examine(label: &str, file: &WalkedFile, max_file_size: u64) -> Examined {
+    let name = file.rel.rsplit('/').next().unwrap_or(&file.rel);
+    let mut ex = Examined {
+        record: FileRecord {
+            root: label.to_string(),
+            path: file.rel.clone(),
+            sha256: None,
+            size: file.size,
+            kind: "text".into(),
+            licenses: Vec::new(),
+            license_expression: None,
+            copyrights: Vec::new(),
+        },
+        catalogs: Vec::new(),
+        diagnostics: Vec::new(),
+        bytes_read: 0,
+    };
+    let diag = |severity, code: &str, message: String| Diagnostic {
+        severity,
+        root: label.to_string(),
+        path: file.rel.clone(),
+        code: code.to_string(),
+        message,
+    };
+    if file.size > max_file_size {
+        ex.record.kind = "oversized".into();
+        ex.diagnostics.push(diag(
+            Severity::Warning,
+            "file-too-large",
+            format!("{} bytes is over the limit of {max_file_size} bytes (--max-file-size); listed, not read", file.size),
+        ));
+        return ex;
+    }
+    let bytes = match read_capped(&file.abs, max_file_size) {
+        Ok(b) => b,
+        Err(e) => {
+            ex.record.kind = "unreadable".into();
+            ex.diagnostics.push(diag(Severity::Error, "unreadable", format!("cannot read: {e}")));
+            return ex;
+        }
+    };
+    ex.bytes_read = bytes.len() as u64;
+    ex.record.size = bytes.len() as u64;
+    ex.record.sha256 = Some(hex(&Sha256::digest(&bytes)));
+
+    for c in ecosystems::claimants(&file.rel, name) {
+        let result = (c.parse)(&ecosystems::ManifestFile { path: &file.rel, bytes: &bytes });
+        if let Err(e) = &result {
+            ex.diagnostics.push(diag(Severity::Error, "parse-error", format!("{} cataloger: {e}", c.ecosystem)));
+        }
+        if let Ok(cat) = &result {
+            for w in &cat.warnings {
+                ex.diagnostics.push(diag(Severity::Warning, "cataloger-warning", format!("{} cataloger: {w}", c.ecosystem)));
+            }
+        }
+        ex.catalogs.push((c.ecosystem, result));
+    }
+
+    if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF)]).is_some() {
+        ex.record.kind = "binary".into();
+        ex.diagnostics.push(diag(Severity::Info, "binary-file", "binary file; not searched for license text".into()));
+        return ex;
+    }
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(t) => std::borrow::Cow::Borrowed(t),
+        Err(e) => {
+            ex.diagnostics.push(diag(
+                Severity::Info,
+                "invalid-utf8",
+                format!("not valid UTF-8 (first bad byte at offset {}); searched with lossy decoding", e.valid_up_to()),
+            ));
+            String::from_utf8_lossy(&bytes)
+        }
+    };
+    let found = detect::detect(&file.rel, &text);
+    ex.record.license_expression = detect::combine(&found.licenses);
+    ex.record.licenses = found.licenses;
+    ex.record.copyrights = found.copyrights;
+    ex
+}
+
+/// Read at most `cap` bytes: a file that grew since it was listed is cut, not trusted.
+fn read_capped(path: &std::path::Path, cap: u64) -> std::io::Result<Vec<u8>> {
+    let f = std::fs::File::open(path)?;
+    let mut buf = Vec::new();
+    f.take(cap).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(HEX[(b >> 4) as usize] as char);
+        s.push(HEX[(b & 15) as usize] as char);
+    }
+    s
+}

@@ -1,0 +1,6 @@
+//! Components: the inventory model and its assembly from per-file evidence.
+
+pub mod assemble;
+pub mod model;
+
+pub use model::*;

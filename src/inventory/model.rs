@@ -1,0 +1,283 @@
+//! The inventory model: the data types every stage shares and every report reads.
+//!
+//! This module owns the shape of the native JSON (`docs/inventory-format.md`,
+//! `docs/inventory.schema.json`). It holds data only: no I/O, no detection, no policy.
+//! Field order here is the field order in the JSON; every list is sorted by the
+//! assembly stage so that the same input gives byte-identical output.
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the native inventory format. Bump the minor on additions, the major on
+/// anything that breaks a reader.
+pub const SCHEMA_VERSION: &str = "1.0";
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Inventory {
+    pub schema_version: String,
+    pub tool: Tool,
+    pub scan: ScanInfo,
+    pub components: Vec<Component>,
+    pub files: Vec<FileRecord>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub summary: Summary,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+    /// Version of the compiled-in license database (`license-db/VERSION`).
+    #[serde(default)]
+    pub license_db_version: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ScanInfo {
+    /// The roots as given, each with the label that prefixes component ids.
+    pub roots: Vec<Root>,
+    pub started_at: String,
+    pub finished_at: String,
+    pub duration_ms: u64,
+    pub files_seen: u64,
+    pub files_read: u64,
+    pub bytes_read: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Root {
+    /// Short stable name of the root (its directory name, made unique).
+    pub label: String,
+    /// The path as given on the command line.
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum ComponentKind {
+    /// A project of the scanned tree, found by its manifest.
+    Project,
+    /// A package the project depends on (lockfile, manifest or installed tree).
+    Dependency,
+    /// Third-party code copied into the tree without a package manager.
+    Vendored,
+    /// The files of a root that no manifest claims.
+    Files,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    /// Needed at run time (shipped).
+    Runtime,
+    /// Needed at run time only when an optional feature is used.
+    Optional,
+    /// Expected to be provided by the consumer (npm peer dependencies).
+    Peer,
+    /// Needed to build or test only.
+    Dev,
+    #[default]
+    Unknown,
+}
+
+impl Scope {
+    /// When one package is reached through several paths, the widest scope wins:
+    /// something that ships at run time anywhere ships.
+    pub fn widest(self, other: Scope) -> Scope {
+        fn rank(s: Scope) -> u8 {
+            match s {
+                Scope::Runtime => 0,
+                Scope::Optional => 1,
+                Scope::Peer => 2,
+                Scope::Dev => 3,
+                Scope::Unknown => 4,
+            }
+        }
+        if rank(other) < rank(self) { other } else { self }
+    }
+}
+
+/// Where a license statement came from.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum LicenseSource {
+    /// The project's own manifest (Cargo.toml, package.json, pom.xml, publiccode.yml...).
+    Manifest,
+    /// A lockfile that records licenses (composer.lock, package-lock v2+).
+    Lockfile,
+    /// An installed package in the tree (node_modules, site-packages, vendor/).
+    Installed,
+    /// A package manager cache on this machine (~/.cargo/registry, ~/.m2, ...).
+    LocalCache,
+    /// A registry API, only with --online.
+    Registry,
+    /// A clarification in the policy file.
+    Clarification,
+    /// Files of the component (license files, headers, tags).
+    Files,
+}
+
+/// How a license finding in a file was made.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum Method {
+    /// An `SPDX-License-Identifier:` tag.
+    Tag,
+    /// A full license text.
+    Text,
+    /// A standard notice or header ("This program is free software...").
+    Notice,
+    /// A short reference ("Licensed under the MIT license", "see COPYING").
+    Reference,
+    /// A license URL.
+    Url,
+    /// A proprietary or commercial marker ("All rights reserved", EULA).
+    Marker,
+    /// A license field of a manifest or lockfile.
+    Manifest,
+    /// A clarification in the policy file.
+    Clarification,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Component {
+    /// Stable across runs: derived from root label, kind and purl or path, never from order.
+    pub id: String,
+    pub name: String,
+    pub version: Option<String>,
+    pub ecosystem: String,
+    pub purl: Option<String>,
+    pub kind: ComponentKind,
+    pub scope: Scope,
+    pub direct: Option<bool>,
+    /// Label of the root this component was found under.
+    pub root: String,
+    /// Ids of the project components this component belongs to (empty for projects).
+    #[serde(default)]
+    pub projects: Vec<String>,
+    /// Where it was found: paths relative to the root, `/`-separated, `path:line` where known.
+    pub locations: Vec<String>,
+    /// Ids of the components this one depends on.
+    #[serde(default)]
+    pub dependencies: Vec<String>,
+    /// The license the package declares, as an SPDX expression.
+    pub declared_license: Option<String>,
+    /// The declaration as written, when it differs from `declared_license` or could not be normalized.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared_license_raw: Option<String>,
+    /// Distinct license expressions detected in the component's own files.
+    pub detected_licenses: Vec<String>,
+    /// kataster's conclusion, with the rule that produced it in `concluded_by`.
+    pub concluded_license: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concluded_by: Option<String>,
+    /// Where the license information came from, best source first.
+    #[serde(default)]
+    pub license_sources: Vec<LicenseSource>,
+    /// The evidence behind declared and detected licenses.
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+    /// The supplier or author where a manifest names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supplier: Option<String>,
+    /// Artifact hashes recorded by a lockfile (npm integrity, Cargo.lock checksum).
+    #[serde(default)]
+    pub hashes: Vec<Hash>,
+    pub classification: Option<Classification>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Hash {
+    /// CycloneDX algorithm name: `SHA-1`, `SHA-256`, `SHA-512`.
+    pub alg: String,
+    /// Lower-case hex.
+    pub value: String,
+}
+
+/// One piece of evidence for a component's license.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Evidence {
+    pub expression: String,
+    pub path: String,
+    pub start_line: Option<u32>,
+    pub end_line: Option<u32>,
+    pub method: Method,
+    pub confidence: f32,
+    pub source: LicenseSource,
+}
+
+/// The verdict on a component's license (filled by `classify`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Classification {
+    pub category: String,
+    pub open_source: bool,
+    pub copyleft: String,
+    pub obligations: Vec<String>,
+    pub reasons: Vec<String>,
+    pub needs_review: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FileRecord {
+    pub root: String,
+    pub path: String,
+    pub sha256: Option<String>,
+    pub size: u64,
+    /// `text`, `binary`, `oversized`, `unreadable`, `symlink`.
+    pub kind: String,
+    pub licenses: Vec<LicenseFinding>,
+    pub license_expression: Option<String>,
+    pub copyrights: Vec<Copyright>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct LicenseFinding {
+    pub expression: String,
+    pub start_line: u32,
+    pub end_line: u32,
+    pub method: Method,
+    pub confidence: f32,
+    /// The license-db entry or template that matched.
+    pub rule: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Copyright {
+    pub statement: String,
+    pub holders: Vec<String>,
+    pub years: Option<String>,
+    pub start_line: u32,
+    pub end_line: u32,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Label of the root the path lies under.
+    pub root: String,
+    /// Path relative to the root, `/`-separated; empty for trouble with the root itself.
+    pub path: String,
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Summary {
+    pub components: u64,
+    pub by_kind: std::collections::BTreeMap<String, u64>,
+    pub by_ecosystem: std::collections::BTreeMap<String, u64>,
+    pub files: u64,
+    pub files_with_licenses: u64,
+    pub diagnostics: std::collections::BTreeMap<String, u64>,
+    /// Components per classification category (`unclassified` until classified).
+    pub by_category: std::collections::BTreeMap<String, u64>,
+    /// Share of components classified as open source, 0.0 to 1.0.
+    pub open_source_share: f64,
+}

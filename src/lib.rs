@@ -1,0 +1,17 @@
+//! kataster: a software cadastre. Walks codebases, finds every component and the
+//! evidence of its license, classifies it, and writes the inventory.
+//!
+//! The pipeline runs one way: [`walk`] -> [`evidence`] (with [`ecosystems`] and
+//! [`detect`]) -> [`inventory`] -> [`classify`] -> [`report`]. `main.rs` only wires it.
+
+pub mod classify;
+pub mod cli;
+pub mod detect;
+pub mod ecosystems;
+pub mod evidence;
+pub mod inventory;
+pub mod license;
+pub mod output;
+pub mod report;
+pub mod scan;
+pub mod walk;

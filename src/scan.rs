@@ -1,0 +1,145 @@
+//! The scan pipeline: roots in, inventory out.
+//!
+//! Runs the walk per root, examines the files in parallel, assembles the components and
+//! classifies them. It writes nothing; reports and exit codes are the caller's.
+
+use crate::evidence::{self, Examined};
+use crate::inventory::assemble;
+use crate::inventory::model::*;
+use crate::walk::{self, WalkOptions};
+use rayon::prelude::*;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Default for `--max-file-size`: files above it are listed but not read.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    pub roots: Vec<PathBuf>,
+    pub walk: WalkOptions,
+    pub max_file_size: u64,
+    /// Show a progress bar on stderr (the caller decides whether stderr is a terminal).
+    pub progress: bool,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions { roots: vec![PathBuf::from(".")], walk: WalkOptions::default(), max_file_size: DEFAULT_MAX_FILE_SIZE, progress: false }
+    }
+}
+
+/// Labels for the roots: their directory names, made unique with `-2`, `-3`...
+pub fn root_labels(roots: &[PathBuf]) -> Vec<String> {
+    let mut labels: Vec<String> = Vec::new();
+    for r in roots {
+        let base = r
+            .canonicalize()
+            .ok()
+            .and_then(|c| c.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "root".to_string());
+        let mut label = base.clone();
+        let mut n = 2;
+        while labels.contains(&label) {
+            label = format!("{base}-{n}");
+            n += 1;
+        }
+        labels.push(label);
+    }
+    labels
+}
+
+pub fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
+}
+
+/// Scan the roots and build the inventory.
+pub fn scan(opts: &ScanOptions) -> Inventory {
+    let started_at = now_rfc3339();
+    let t0 = Instant::now();
+    let labels = root_labels(&opts.roots);
+    let mut components = Vec::new();
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    let (mut seen, mut read, mut bytes) = (0u64, 0u64, 0u64);
+    let mut roots = Vec::new();
+    for (root, label) in opts.roots.iter().zip(&labels) {
+        roots.push(Root { label: label.clone(), path: root.to_string_lossy().into_owned() });
+        let walked = match walk::walk(root, label, &opts.walk) {
+            Ok(w) => w,
+            Err(e) => {
+                diagnostics.push(Diagnostic {
+                    severity: Severity::Error,
+                    root: label.clone(),
+                    path: String::new(),
+                    code: "walk-error".into(),
+                    message: e.to_string(),
+                });
+                continue;
+            }
+        };
+        diagnostics.extend(walked.diagnostics);
+        seen += walked.files.len() as u64;
+        let bar = progress_bar(opts.progress, walked.files.len() as u64, label);
+        let examined: Vec<Examined> = walked
+            .files
+            .par_iter()
+            .map(|f| {
+                let ex = evidence::examine(label, f, opts.max_file_size);
+                if let Some(b) = &bar {
+                    b.inc(1);
+                }
+                ex
+            })
+            .collect();
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        read += examined.iter().filter(|e| e.record.sha256.is_some()).count() as u64;
+        bytes += examined.iter().map(|e| e.bytes_read).sum::<u64>();
+        let (c, f, d) = assemble::assemble_root(label, examined);
+        components.extend(c);
+        files.extend(f);
+        diagnostics.extend(d);
+    }
+    components.sort_by(|a, b| a.id.cmp(&b.id));
+    files.sort_by(|a, b| (&a.root, &a.path).cmp(&(&b.root, &b.path)));
+    diagnostics.sort();
+    diagnostics.dedup();
+    let mut inv = Inventory {
+        schema_version: SCHEMA_VERSION.into(),
+        tool: Tool { name: "kataster".into(), version: env!("CARGO_PKG_VERSION").into(), license_db_version: String::new() },
+        scan: ScanInfo {
+            roots,
+            started_at,
+            finished_at: String::new(),
+            duration_ms: 0,
+            files_seen: seen,
+            files_read: read,
+            bytes_read: bytes,
+        },
+        components,
+        files,
+        diagnostics,
+        summary: Summary::default(),
+    };
+    crate::classify::classify(&mut inv);
+    inv.summary = assemble::summarize(&inv.components, &inv.files, &inv.diagnostics);
+    inv.scan.finished_at = now_rfc3339();
+    inv.scan.duration_ms = t0.elapsed().as_millis() as u64;
+    inv
+}
+
+fn progress_bar(enabled: bool, len: u64, label: &str) -> Option<indicatif::ProgressBar> {
+    if !enabled {
+        return None;
+    }
+    let b = indicatif::ProgressBar::new(len);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} files ({per_sec}, {eta})") {
+        b.set_style(style.progress_chars("=> "));
+    }
+    b.set_prefix(label.to_string());
+    Some(b)
+}
