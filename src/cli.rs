@@ -16,7 +16,11 @@ pub mod exit {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "kataster", version, about = "A software cadastre: every component of a codebase, its license and what that license demands.")]
+#[command(
+    name = "kataster",
+    version,
+    about = "A software cadastre: every component of a codebase, its license and what that license demands."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -41,7 +45,8 @@ fn parse_output(s: &str) -> Result<OutputSpec, String> {
         Some((_, _)) => return Err(format!("`{s}`: no file after `=`")),
         None => (s, None),
     };
-    let format = Format::parse(name).ok_or_else(|| format!("unknown format `{name}` (known: {})", Format::NAMES.join(", ")))?;
+    let format =
+        Format::parse(name).ok_or_else(|| format!("unknown format `{name}` (known: {})", Format::NAMES.join(", ")))?;
     Ok(OutputSpec { format, file })
 }
 
@@ -101,7 +106,11 @@ fn scan(args: ScanArgs) -> i32 {
     }
     let opts = crate::scan::ScanOptions {
         roots: args.paths.clone(),
-        walk: crate::walk::WalkOptions { excludes: args.exclude.clone(), respect_gitignore: args.respect_gitignore, threads: args.threads },
+        walk: crate::walk::WalkOptions {
+            excludes: args.exclude.clone(),
+            respect_gitignore: args.respect_gitignore,
+            threads: args.threads,
+        },
         max_file_size: args.max_file_size,
         progress: !args.quiet && std::io::stderr().is_terminal(),
     };

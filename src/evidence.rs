@@ -55,7 +55,10 @@ pub fn examine(label: &str, file: &WalkedFile, max_file_size: u64) -> Examined {
         ex.diagnostics.push(diag(
             Severity::Warning,
             "file-too-large",
-            format!("{} bytes is over the limit of {max_file_size} bytes (--max-file-size); listed, not read", file.size),
+            format!(
+                "{} bytes is over the limit of {max_file_size} bytes (--max-file-size); listed, not read",
+                file.size
+            ),
         ));
         return ex;
     }
@@ -78,7 +81,11 @@ pub fn examine(label: &str, file: &WalkedFile, max_file_size: u64) -> Examined {
         }
         if let Ok(cat) = &result {
             for w in &cat.warnings {
-                ex.diagnostics.push(diag(Severity::Warning, "cataloger-warning", format!("{} cataloger: {w}", c.ecosystem)));
+                ex.diagnostics.push(diag(
+                    Severity::Warning,
+                    "cataloger-warning",
+                    format!("{} cataloger: {w}", c.ecosystem),
+                ));
             }
         }
         ex.catalogs.push((c.ecosystem, result));

@@ -25,7 +25,12 @@ pub struct ScanOptions {
 
 impl Default for ScanOptions {
     fn default() -> Self {
-        ScanOptions { roots: vec![PathBuf::from(".")], walk: WalkOptions::default(), max_file_size: DEFAULT_MAX_FILE_SIZE, progress: false }
+        ScanOptions {
+            roots: vec![PathBuf::from(".")],
+            walk: WalkOptions::default(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            progress: false,
+        }
     }
 }
 
@@ -110,7 +115,11 @@ pub fn scan(opts: &ScanOptions) -> Inventory {
     diagnostics.dedup();
     let mut inv = Inventory {
         schema_version: SCHEMA_VERSION.into(),
-        tool: Tool { name: "kataster".into(), version: env!("CARGO_PKG_VERSION").into(), license_db_version: String::new() },
+        tool: Tool {
+            name: "kataster".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            license_db_version: String::new(),
+        },
         scan: ScanInfo {
             roots,
             started_at,
@@ -137,7 +146,9 @@ fn progress_bar(enabled: bool, len: u64, label: &str) -> Option<indicatif::Progr
         return None;
     }
     let b = indicatif::ProgressBar::new(len);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} files ({per_sec}, {eta})") {
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} files ({per_sec}, {eta})")
+    {
         b.set_style(style.progress_chars("=> "));
     }
     b.set_prefix(label.to_string());

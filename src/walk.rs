@@ -10,7 +10,7 @@ use ignore::{WalkBuilder, WalkState, overrides::OverrideBuilder};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct WalkOptions {
     /// Globs (gitignore syntax, relative to the root) of paths to leave out.
     pub excludes: Vec<String>,
@@ -18,12 +18,6 @@ pub struct WalkOptions {
     /// trees are what an inventory must see.
     pub respect_gitignore: bool,
     pub threads: usize,
-}
-
-impl Default for WalkOptions {
-    fn default() -> Self {
-        WalkOptions { excludes: Vec::new(), respect_gitignore: false, threads: 0 }
-    }
 }
 
 /// A regular file found below a root.
@@ -94,10 +88,10 @@ pub fn walk(root: &Path, label: &str, opts: &WalkOptions) -> Result<WalkResult, 
             let Some(ft) = entry.file_type() else { return WalkState::Continue };
             let rel = relative(root, entry.path());
             if ft.is_symlink() {
-                if let Some(d) = check_symlink(entry.path(), &canonical_root) {
-                    if let Ok(mut o) = out.lock() {
-                        o.diagnostics.push(diag(d.0, rel, d.1, d.2));
-                    }
+                if let Some(d) = check_symlink(entry.path(), &canonical_root)
+                    && let Ok(mut o) = out.lock()
+                {
+                    o.diagnostics.push(diag(d.0, rel, d.1, d.2));
                 }
                 return WalkState::Continue;
             }
@@ -106,7 +100,12 @@ pub fn walk(root: &Path, label: &str, opts: &WalkOptions) -> Result<WalkResult, 
                     Ok(m) => m.len(),
                     Err(e) => {
                         if let Ok(mut o) = out.lock() {
-                            o.diagnostics.push(diag(Severity::Error, rel, "unreadable", format!("cannot read metadata: {e}")));
+                            o.diagnostics.push(diag(
+                                Severity::Error,
+                                rel,
+                                "unreadable",
+                                format!("cannot read metadata: {e}"),
+                            ));
                         }
                         return WalkState::Continue;
                     }
@@ -114,8 +113,15 @@ pub fn walk(root: &Path, label: &str, opts: &WalkOptions) -> Result<WalkResult, 
                 if let Ok(mut o) = out.lock() {
                     o.files.push(WalkedFile { rel, abs: entry.into_path(), size });
                 }
-            } else if !ft.is_dir() && let Ok(mut o) = out.lock() {
-                o.diagnostics.push(diag(Severity::Info, rel, "special-file", "not a regular file (fifo, socket or device); not read".into()));
+            } else if !ft.is_dir()
+                && let Ok(mut o) = out.lock()
+            {
+                o.diagnostics.push(diag(
+                    Severity::Info,
+                    rel,
+                    "special-file",
+                    "not a regular file (fifo, socket or device); not read".into(),
+                ));
             }
             WalkState::Continue
         })
@@ -147,9 +153,17 @@ fn check_symlink(link: &Path, root: &Path) -> Option<(Severity, &'static str, St
         Ok(target) => {
             let parent = link.parent().and_then(|p| p.canonicalize().ok());
             if target.is_dir() && parent.as_ref().is_some_and(|p| p.starts_with(&target)) {
-                Some((Severity::Warning, "symlink-loop", format!("symlink loop: points to its own ancestor {}", target.display())))
+                Some((
+                    Severity::Warning,
+                    "symlink-loop",
+                    format!("symlink loop: points to its own ancestor {}", target.display()),
+                ))
             } else if !target.starts_with(root) {
-                Some((Severity::Info, "symlink-outside-root", format!("symlink to {} outside the root; not followed", target.display())))
+                Some((
+                    Severity::Info,
+                    "symlink-outside-root",
+                    format!("symlink to {} outside the root; not followed", target.display()),
+                ))
             } else {
                 None
             }

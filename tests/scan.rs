@@ -25,7 +25,8 @@ fn scan_json(root: &Path) -> Value {
 
 fn component<'a>(inv: &'a Value, id: &str) -> &'a Value {
     inv["components"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap_or_else(|| {
-        let ids: Vec<_> = inv["components"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap_or("")).collect();
+        let ids: Vec<_> =
+            inv["components"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap_or("")).collect();
         panic!("no component {id}; have {ids:#?}")
     })
 }
@@ -37,9 +38,10 @@ fn diagnostics_for<'a>(inv: &'a Value, path: &str) -> Vec<&'a Value> {
 #[test]
 fn json_validates_against_the_schema() {
     let inv = scan_json(&estate());
-    let schema: Value =
-        serde_json::from_str(&std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/inventory.schema.json")).unwrap())
-            .unwrap();
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/inventory.schema.json")).unwrap(),
+    )
+    .unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let errors: Vec<String> = validator.iter_errors(&inv).map(|e| format!("{} at {}", e, e.instance_path())).collect();
     assert!(errors.is_empty(), "schema errors: {errors:#?}");
@@ -61,7 +63,11 @@ fn finds_projects_dependencies_vendored_code_and_loose_files() {
     assert_eq!(itoa["direct"], true);
     assert_eq!(itoa["projects"], serde_json::json!(["estate:project:cargo:rust-app"]));
     assert_eq!(itoa["hashes"][0]["alg"], "SHA-256");
-    assert!(itoa["locations"].as_array().unwrap().iter().any(|l| l == "rust-app/Cargo.lock:15"), "{}", itoa["locations"]);
+    assert!(
+        itoa["locations"].as_array().unwrap().iter().any(|l| l == "rust-app/Cargo.lock:15"),
+        "{}",
+        itoa["locations"]
+    );
     assert_eq!(component(&inv, "estate:pkg:cargo/smallvec@1.16.6")["scope"], "optional");
     assert_eq!(component(&inv, "estate:pkg:cargo/static_assertions@1.1.0")["scope"], "dev");
     assert_eq!(app["dependencies"].as_array().unwrap().len(), 3);
@@ -85,8 +91,13 @@ fn finds_projects_dependencies_vendored_code_and_loose_files() {
 #[test]
 fn bad_input_gives_diagnostics_naming_the_path_and_the_scan_goes_on() {
     let inv = scan_json(&estate());
-    let codes = |p: &str| diagnostics_for(&inv, p).iter().map(|d| d["code"].as_str().unwrap().to_string()).collect::<Vec<_>>();
-    assert!(codes("broken-lock/Cargo.lock").contains(&"parse-error".to_string()), "{:?}", codes("broken-lock/Cargo.lock"));
+    let codes =
+        |p: &str| diagnostics_for(&inv, p).iter().map(|d| d["code"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert!(
+        codes("broken-lock/Cargo.lock").contains(&"parse-error".to_string()),
+        "{:?}",
+        codes("broken-lock/Cargo.lock")
+    );
     let broken = &diagnostics_for(&inv, "broken-lock/Cargo.lock")[0];
     assert!(broken["message"].as_str().unwrap().contains("line 18"), "{broken}");
     assert!(codes("assets/logo.png").contains(&"binary-file".to_string()));
@@ -136,7 +147,11 @@ fn unreadable_folder_and_oversized_file_give_diagnostics() {
 }
 
 fn unsafe_euid_is_root() -> bool {
-    std::process::Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false)
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
 }
 
 /// The JSON without the fields that are allowed to change between runs.
@@ -216,10 +231,13 @@ fn exit_codes() {
 #[test]
 fn several_roots_are_labelled_apart() {
     let inv = scan_json_many(&[estate().join("rust-app"), estate().join("vendor")]);
-    let labels: Vec<_> = inv["scan"]["roots"].as_array().unwrap().iter().map(|r| r["label"].as_str().unwrap().to_string()).collect();
+    let labels: Vec<_> =
+        inv["scan"]["roots"].as_array().unwrap().iter().map(|r| r["label"].as_str().unwrap().to_string()).collect();
     assert_eq!(labels, vec!["rust-app", "vendor"]);
     assert!(component(&inv, "rust-app:project:cargo:.")["name"] == "fahrplan");
-    assert!(component(&inv, "vendor:files")["detected_licenses"].as_array().unwrap().iter().any(|l| l == "BSD-3-Clause"));
+    assert!(
+        component(&inv, "vendor:files")["detected_licenses"].as_array().unwrap().iter().any(|l| l == "BSD-3-Clause")
+    );
 }
 
 fn scan_json_many(roots: &[PathBuf]) -> Value {

@@ -77,7 +77,13 @@ pub fn combine(findings: &[LicenseFinding]) -> Option<String> {
     match exprs.len() {
         0 => None,
         1 => Some(exprs[0].to_string()),
-        _ => Some(exprs.iter().map(|e| if e.contains(' ') { format!("({e})") } else { e.to_string() }).collect::<Vec<_>>().join(" AND ")),
+        _ => Some(
+            exprs
+                .iter()
+                .map(|e| if e.contains(' ') { format!("({e})") } else { e.to_string() })
+                .collect::<Vec<_>>()
+                .join(" AND "),
+        ),
     }
 }
 
@@ -95,7 +101,14 @@ mod tests {
 
     #[test]
     fn combine_joins_distinct_with_and() {
-        let mk = |e: &str| LicenseFinding { expression: e.into(), start_line: 1, end_line: 1, method: Method::Tag, confidence: 1.0, rule: String::new() };
+        let mk = |e: &str| LicenseFinding {
+            expression: e.into(),
+            start_line: 1,
+            end_line: 1,
+            method: Method::Tag,
+            confidence: 1.0,
+            rule: String::new(),
+        };
         assert_eq!(combine(&[mk("MIT"), mk("MIT")]).as_deref(), Some("MIT"));
         assert_eq!(combine(&[mk("MIT"), mk("Apache-2.0 OR MIT")]).as_deref(), Some("(Apache-2.0 OR MIT) AND MIT"));
         assert_eq!(combine(&[]), None);

@@ -39,18 +39,31 @@ fn parse_manifest(file: &ManifestFile, text: &str, doc: &Table) -> Result<Catalo
     let name = pkg.get("name").and_then(Value::as_str).ok_or_else(|| ParseError::new("[package] has no name"))?;
     let ws_pkg = doc.get("workspace").and_then(|w| w.get("package"));
     // `version.workspace = true` inherits from a workspace root we do not read; keep it unknown.
-    let version = pkg.get("version").and_then(Value::as_str).or_else(|| ws_pkg.and_then(|w| w.get("version")).and_then(Value::as_str)).map(str::to_string);
+    let version = pkg
+        .get("version")
+        .and_then(Value::as_str)
+        .or_else(|| ws_pkg.and_then(|w| w.get("version")).and_then(Value::as_str))
+        .map(str::to_string);
     let mut project = Package::new(PackageRole::Project, "cargo", name, version.clone());
     project.purl = purl("cargo", None, name, version.as_deref());
     project.line = line_of(text, "[package]");
     project.dir = Some(file.dir().to_string());
-    let license = pkg.get("license").and_then(Value::as_str).or_else(|| ws_pkg.and_then(|w| w.get("license")).and_then(Value::as_str));
+    let license = pkg
+        .get("license")
+        .and_then(Value::as_str)
+        .or_else(|| ws_pkg.and_then(|w| w.get("license")).and_then(Value::as_str));
     if let Some(l) = license {
         project.declared_license = Some(DeclaredLicense::from_raw(l));
     } else if let Some(lf) = pkg.get("license-file").and_then(Value::as_str) {
-        cat.warnings.push(format!("license given as a file ({lf}) only; its text is detected with the project's files"));
+        cat.warnings
+            .push(format!("license given as a file ({lf}) only; its text is detected with the project's files"));
     }
-    project.supplier = pkg.get("authors").and_then(Value::as_array).and_then(|a| a.first()).and_then(Value::as_str).map(str::to_string);
+    project.supplier = pkg
+        .get("authors")
+        .and_then(Value::as_array)
+        .and_then(|a| a.first())
+        .and_then(Value::as_str)
+        .map(str::to_string);
 
     let mut deps: Vec<Package> = Vec::new();
     let mut add_table = |table: Option<&Value>, scope: Scope| {
@@ -91,7 +104,10 @@ fn parse_lock(file: &ManifestFile, text: &str, doc: &Table) -> Result<Catalog, P
     if let Some(v) = version
         && !(1..=4).contains(&v)
     {
-        return Err(ParseError::at(line_of(text, "version").unwrap_or(1), format!("Cargo.lock format version {v} is not known (1 to 4 are)")));
+        return Err(ParseError::at(
+            line_of(text, "version").unwrap_or(1),
+            format!("Cargo.lock format version {v} is not known (1 to 4 are)"),
+        ));
     }
     let entries = match doc.get("package") {
         Some(Value::Array(a)) => a.as_slice(),
@@ -116,7 +132,9 @@ fn parse_lock(file: &ManifestFile, text: &str, doc: &Table) -> Result<Catalog, P
         };
         parsed.push(Entry { name, version, source: e.get("source").and_then(Value::as_str) });
     }
-    let key_of = |name: &str, version: &str| purl("cargo", None, name, Some(version)).unwrap_or_else(|| format!("cargo:{name}@{version}"));
+    let key_of = |name: &str, version: &str| {
+        purl("cargo", None, name, Some(version)).unwrap_or_else(|| format!("cargo:{name}@{version}"))
+    };
     // Resolve "name", "name version" and "name version (source)" references.
     let resolve = |dep: &str| -> Option<String> {
         let mut parts = dep.split_whitespace();
@@ -131,7 +149,8 @@ fn parse_lock(file: &ManifestFile, text: &str, doc: &Table) -> Result<Catalog, P
         }
     };
     let mut search_from = 0usize;
-    for (e, raw) in parsed.iter().zip(entries.iter().filter(|e| e.get("name").is_some() && e.get("version").is_some())) {
+    for (e, raw) in parsed.iter().zip(entries.iter().filter(|e| e.get("name").is_some() && e.get("version").is_some()))
+    {
         let is_member = e.source.is_none();
         let role = if is_member { PackageRole::Project } else { PackageRole::Dependency };
         let mut p = Package::new(role, "cargo", e.name, Some(e.version.to_string()));
@@ -143,7 +162,10 @@ fn parse_lock(file: &ManifestFile, text: &str, doc: &Table) -> Result<Catalog, P
         }
         let checksum = raw.get("checksum").and_then(Value::as_str).map(str::to_string).or_else(|| {
             let src = e.source?;
-            v1_checksums?.get(&format!("checksum {} {} ({})", e.name, e.version, src)).and_then(Value::as_str).map(str::to_string)
+            v1_checksums?
+                .get(&format!("checksum {} {} ({})", e.name, e.version, src))
+                .and_then(Value::as_str)
+                .map(str::to_string)
         });
         if let Some(c) = checksum.filter(|c| c.len() == 64 && c.bytes().all(|b| b.is_ascii_hexdigit())) {
             p.hashes.push(Hash { alg: "SHA-256".into(), value: c.to_ascii_lowercase() });
@@ -160,8 +182,12 @@ fn parse_lock(file: &ManifestFile, text: &str, doc: &Table) -> Result<Catalog, P
         cat.packages.push(p);
     }
     // Direct dependencies are those of the workspace members.
-    let direct: std::collections::HashSet<String> =
-        cat.packages.iter().filter(|p| p.role == PackageRole::Project).flat_map(|p| p.dependencies.iter().cloned()).collect();
+    let direct: std::collections::HashSet<String> = cat
+        .packages
+        .iter()
+        .filter(|p| p.role == PackageRole::Project)
+        .flat_map(|p| p.dependencies.iter().cloned())
+        .collect();
     for p in cat.packages.iter_mut().filter(|p| p.role == PackageRole::Dependency) {
         p.direct = Some(direct.contains(&p.key()));
     }
@@ -201,7 +227,7 @@ mod tests {
         assert_eq!(c.packages[0].role, PackageRole::Project);
         assert_eq!(c.packages[0].dependencies, vec!["pkg:cargo/itoa@1.0.11".to_string()]);
         assert_eq!(c.packages[1].direct, Some(true));
-        assert_eq!(c.packages[1].line, Some(10));
+        assert_eq!(c.packages[1].line, Some(11));
         assert_eq!(c.packages[1].hashes[0].alg, "SHA-256");
     }
 

@@ -66,32 +66,37 @@ pub fn assemble_root(label: &str, examined: Vec<Examined>) -> (Vec<Component>, V
                 continue;
             }
             let installed = has_segment(path, INSTALL_DIRS);
-            match (&pkg.dir, installed) {
-                (Some(dir), false) => {
-                    let kind = if has_segment(dir, VENDOR_DIRS) { ComponentKind::Vendored } else { ComponentKind::Project };
-                    let idx = b.project(kind, dir, path, pkg);
-                    proj_idx.push(idx);
-                }
-                _ => {}
+            if let (Some(dir), false) = (&pkg.dir, installed) {
+                let kind = if has_segment(dir, VENDOR_DIRS) { ComponentKind::Vendored } else { ComponentKind::Project };
+                let idx = b.project(kind, dir, path, pkg);
+                proj_idx.push(idx);
             }
         }
         // Lockfile entries for workspace members: merge into the manifest project by name.
         for pkg in &cat.packages {
-            if pkg.role == PackageRole::Project && pkg.dir.is_none() {
-                if let Some(idx) = b.comps.iter().position(|c| {
-                    c.comp.kind == ComponentKind::Project && c.comp.ecosystem == pkg.ecosystem && c.comp.name == pkg.name
-                }) {
-                    b.absorb(idx, path, pkg);
-                    b.by_key.insert((pkg.ecosystem.to_string(), pkg.key()), idx);
-                    proj_idx.push(idx);
-                }
+            if pkg.role == PackageRole::Project
+                && pkg.dir.is_none()
+                && let Some(idx) = b.comps.iter().position(|c| {
+                    c.comp.kind == ComponentKind::Project
+                        && c.comp.ecosystem == pkg.ecosystem
+                        && c.comp.name == pkg.name
+                })
+            {
+                b.absorb(idx, path, pkg);
+                b.by_key.insert((pkg.ecosystem.to_string(), pkg.key()), idx);
+                proj_idx.push(idx);
             }
         }
         for pkg in &cat.packages {
             let unmatched_member = pkg.role == PackageRole::Project
                 && pkg.dir.is_none()
-                && !b.comps.iter().any(|c| c.comp.ecosystem == pkg.ecosystem && c.comp.name == pkg.name && c.comp.kind == ComponentKind::Project);
-            let installed_project = pkg.role == PackageRole::Project && pkg.dir.is_some() && has_segment(path, INSTALL_DIRS);
+                && !b.comps.iter().any(|c| {
+                    c.comp.ecosystem == pkg.ecosystem
+                        && c.comp.name == pkg.name
+                        && c.comp.kind == ComponentKind::Project
+                });
+            let installed_project =
+                pkg.role == PackageRole::Project && pkg.dir.is_some() && has_segment(path, INSTALL_DIRS);
             if pkg.role == PackageRole::Dependency || unmatched_member || installed_project {
                 sightings.push(Sighting { file: path.clone(), pkg: pkg.clone(), file_projects: proj_idx.clone() });
             }
@@ -101,7 +106,11 @@ pub fn assemble_root(label: &str, examined: Vec<Examined>) -> (Vec<Component>, V
     // 2. Dependencies: versioned sightings first, then bare manifest requirements.
     sightings.sort_by_key(|s| s.pkg.version.is_none());
     for s in &sightings {
-        let owners = if s.file_projects.is_empty() { b.enclosing_projects(parent_dir(&s.file), s.pkg.ecosystem) } else { s.file_projects.clone() };
+        let owners = if s.file_projects.is_empty() {
+            b.enclosing_projects(parent_dir(&s.file), s.pkg.ecosystem)
+        } else {
+            s.file_projects.clone()
+        };
         let idx = if s.pkg.version.is_none() {
             // A requirement without a version: the locked package of that name, if any.
             b.locked_by_name(s.pkg.ecosystem, &s.pkg.name, &owners).unwrap_or_else(|| b.dependency(&s.pkg))
@@ -123,7 +132,10 @@ pub fn assemble_root(label: &str, examined: Vec<Examined>) -> (Vec<Component>, V
     for f in &files {
         let parts: Vec<&str> = f.path.split('/').collect();
         for i in 0..parts.len().saturating_sub(2) {
-            if VENDOR_DIRS.contains(&parts[i]) && is_license_file_name(parts[parts.len() - 1]) && i + 2 == parts.len() - 1 {
+            if VENDOR_DIRS.contains(&parts[i])
+                && is_license_file_name(parts[parts.len() - 1])
+                && i + 2 == parts.len() - 1
+            {
                 let dir = parts[..i + 2].join("/");
                 if !dirs_taken.contains(&dir) {
                     vendored.insert(dir);
@@ -299,7 +311,14 @@ impl Draft {
             let findings: Vec<LicenseFinding> = c
                 .detected_licenses
                 .iter()
-                .map(|e| LicenseFinding { expression: e.clone(), start_line: 0, end_line: 0, method: Method::Text, confidence: 1.0, rule: String::new() })
+                .map(|e| LicenseFinding {
+                    expression: e.clone(),
+                    start_line: 0,
+                    end_line: 0,
+                    method: Method::Text,
+                    confidence: 1.0,
+                    rule: String::new(),
+                })
                 .collect();
             c.concluded_license = detect::combine(&findings);
             c.concluded_by = Some("detected".into());
@@ -415,7 +434,8 @@ impl Builder<'_> {
                 .filter(|(_, c)| c.comp.kind == ComponentKind::Project && c.dir.as_deref() == Some(d))
                 .map(|(i, _)| i)
                 .collect();
-            let same: Vec<usize> = here.iter().copied().filter(|&i| self.comps[i].comp.ecosystem == ecosystem).collect();
+            let same: Vec<usize> =
+                here.iter().copied().filter(|&i| self.comps[i].comp.ecosystem == ecosystem).collect();
             if !same.is_empty() {
                 return same;
             }
@@ -460,7 +480,8 @@ impl Builder<'_> {
             d.dir = pkg.dir.clone();
         }
         if let Some(dl) = &pkg.declared_license {
-            let source = if has_segment(path, INSTALL_DIRS) || pkg.dir.is_some() && c.kind == ComponentKind::Dependency {
+            let source = if has_segment(path, INSTALL_DIRS) || pkg.dir.is_some() && c.kind == ComponentKind::Dependency
+            {
                 LicenseSource::Installed
             } else if c.kind == ComponentKind::Dependency {
                 LicenseSource::Lockfile
@@ -507,13 +528,16 @@ impl Builder<'_> {
 
     /// Transitive dependencies take the widest scope of the direct dependencies that reach them.
     fn propagate_scopes(&mut self) {
-        let index: HashMap<String, usize> = self.comps.iter().enumerate().map(|(i, d)| (d.comp.id.clone(), i)).collect();
+        let index: HashMap<String, usize> =
+            self.comps.iter().enumerate().map(|(i, d)| (d.comp.id.clone(), i)).collect();
         for scope in [Scope::Runtime, Scope::Optional, Scope::Peer, Scope::Dev] {
             let mut stack: Vec<usize> = self
                 .comps
                 .iter()
                 .enumerate()
-                .filter(|(_, d)| d.comp.kind == ComponentKind::Dependency && d.comp.scope == scope && d.comp.direct == Some(true))
+                .filter(|(_, d)| {
+                    d.comp.kind == ComponentKind::Dependency && d.comp.scope == scope && d.comp.direct == Some(true)
+                })
                 .map(|(i, _)| i)
                 .collect();
             let mut seen: BTreeSet<usize> = stack.iter().copied().collect();
@@ -521,7 +545,9 @@ impl Builder<'_> {
                 let deps = self.comps[i].comp.dependencies.clone();
                 for id in deps {
                     let Some(&j) = index.get(&id) else { continue };
-                    if self.comps[j].comp.kind == ComponentKind::Dependency && self.comps[j].comp.scope == Scope::Unknown {
+                    if self.comps[j].comp.kind == ComponentKind::Dependency
+                        && self.comps[j].comp.scope == Scope::Unknown
+                    {
                         self.comps[j].comp.scope = scope;
                     }
                     if self.comps[j].comp.scope == scope && seen.insert(j) {
@@ -544,7 +570,8 @@ pub fn summarize(components: &[Component], files: &[FileRecord], diagnostics: &[
         *s.by_category.entry(cat).or_default() += 1;
     }
     let open = components.iter().filter(|c| c.classification.as_ref().is_some_and(|k| k.open_source)).count();
-    s.open_source_share = if components.is_empty() { 0.0 } else { (open as f64 / components.len() as f64 * 10000.0).round() / 10000.0 };
+    s.open_source_share =
+        if components.is_empty() { 0.0 } else { (open as f64 / components.len() as f64 * 10000.0).round() / 10000.0 };
     s.files_with_licenses = files.iter().filter(|f| !f.licenses.is_empty()).count() as u64;
     let mut d: BTreeMap<String, u64> = BTreeMap::new();
     for x in diagnostics {

@@ -100,7 +100,9 @@ pub fn normalize_expression(text: &str) -> Option<String> {
     for tok in spaced.split_whitespace() {
         let word = match tok.to_ascii_uppercase().as_str() {
             "AND" | "OR" | "WITH" | "(" | ")" => tok.to_ascii_uppercase(),
-            _ if tok.len() > 11 && tok[..11].eq_ignore_ascii_case("LicenseRef-") => format!("LicenseRef-{}", &tok[11..]),
+            _ if tok.len() > 11 && tok[..11].eq_ignore_ascii_case("LicenseRef-") => {
+                format!("LicenseRef-{}", &tok[11..])
+            }
             _ if tok.len() > 12 && tok[..12].eq_ignore_ascii_case("DocumentRef-") => tok.to_string(),
             _ => canonical_id(tok)?,
         };

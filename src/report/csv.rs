@@ -31,11 +31,7 @@ pub fn cell(value: &str, delimiter: u8) -> String {
     if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         v.insert(0, '\'');
     }
-    if v.contains([delimiter as char, '"', '\n', '\r']) {
-        format!("\"{}\"", v.replace('"', "\"\""))
-    } else {
-        v
-    }
+    if v.contains([delimiter as char, '"', '\n', '\r']) { format!("\"{}\"", v.replace('"', "\"\"")) } else { v }
 }
 
 fn row(c: &Component, inv: &Inventory) -> Vec<String> {

@@ -20,9 +20,11 @@ pub fn render(inv: &Inventory) -> String {
         inv.components.len()
     );
     let _ = writeln!(o);
-    let _ = writeln!(o, "{:<32} {:<16} {:<10} {:<11} {:<28} {}", "NAME", "VERSION", "ECOSYSTEM", "KIND", "LICENSE", "CATEGORY");
+    let _ =
+        writeln!(o, "{:<32} {:<16} {:<10} {:<11} {:<28} CATEGORY", "NAME", "VERSION", "ECOSYSTEM", "KIND", "LICENSE");
     let mut comps: Vec<_> = inv.components.iter().collect();
-    comps.sort_by_key(|c| (c.kind != ComponentKind::Project, c.kind, c.root.clone(), c.name.clone(), c.version.clone()));
+    comps
+        .sort_by_key(|c| (c.kind != ComponentKind::Project, c.kind, c.root.clone(), c.name.clone(), c.version.clone()));
     for c in comps {
         let kind = serde_json::to_value(c.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
         let license = c.concluded_license.as_deref().unwrap_or("-");
