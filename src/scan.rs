@@ -131,6 +131,7 @@ pub fn scan(opts: &ScanOptions) -> Inventory {
         },
         components,
         files,
+        findings: Vec::new(),
         diagnostics,
         summary: Summary::default(),
     };

@@ -18,8 +18,37 @@ pub struct Inventory {
     pub scan: ScanInfo,
     pub components: Vec<Component>,
     pub files: Vec<FileRecord>,
+    /// Policy findings: components the policy denies or sends to review.
+    #[serde(default)]
+    pub findings: Vec<Finding>,
     pub diagnostics: Vec<Diagnostic>,
     pub summary: Summary,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum Decision {
+    Allow,
+    Review,
+    Deny,
+}
+
+/// A component the policy does not simply allow.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Finding {
+    /// Id of the component.
+    pub component: String,
+    pub name: String,
+    pub version: Option<String>,
+    pub purl: Option<String>,
+    /// The license expression the decision is about.
+    pub license: Option<String>,
+    pub decision: Decision,
+    /// The policy rule (or built-in default) that decided.
+    pub rule: String,
+    pub reason: String,
+    /// Evidence paths (`path` or `path:line`) behind the license.
+    pub paths: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
