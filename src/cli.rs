@@ -30,6 +30,8 @@ pub struct Cli {
 pub enum Command {
     /// Scan one or more roots and write the inventory.
     Scan(ScanArgs),
+    /// Join inventories (the shards of an estate scan) into one.
+    Merge(MergeArgs),
 }
 
 /// `FORMAT[=FILE]`: a report format and where to write it (stdout without `=FILE`).
@@ -84,17 +86,49 @@ pub struct ScanArgs {
     /// No progress bar, no summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Scan every repository below DIR (each folder holding `.git`) as one estate.
+    #[arg(long, value_name = "DIR", conflicts_with = "paths")]
+    pub estate: Option<PathBuf>,
+    /// Scan the repositories listed in an estate file (TOML; docs/estate.md), with their
+    /// department, owner and criticality.
+    #[arg(long, value_name = "FILE", conflicts_with = "paths")]
+    pub estate_file: Option<PathBuf>,
+    /// Scan only shard I of N of the estate (1-based; by a hash of each repository's name).
+    #[arg(long, value_name = "I/N", value_parser = crate::estate::parse_shard)]
+    pub shard: Option<crate::inventory::model::Shard>,
+    /// Cache detection results per file content in DIR, so rescans of unchanged files are fast.
+    #[arg(long, value_name = "DIR")]
+    pub result_cache: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Inventories (native JSON) to join, e.g. the shards of an estate scan.
+    #[arg(required = true, value_name = "PART")]
+    pub parts: Vec<PathBuf>,
+    /// Report FORMAT[=FILE], repeatable; formats: table, json, csv. Without =FILE to stdout.
+    #[arg(short, long = "output", value_name = "FORMAT[=FILE]", value_parser = parse_output)]
+    pub outputs: Vec<OutputSpec>,
+    /// Field delimiter of csv output.
+    #[arg(long, value_name = "CHAR", default_value = ",", value_parser = parse_delimiter)]
+    pub csv_delimiter: u8,
 }
 
 /// Run the CLI; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Scan(args) => scan(args),
+        Command::Merge(args) => merge(args),
     }
 }
 
 fn scan(args: ScanArgs) -> i32 {
-    for p in &args.paths {
+    if args.shard.is_some() && args.estate.is_none() && args.estate_file.is_none() {
+        eprintln!("kataster: --shard needs --estate or --estate-file");
+        return exit::USAGE;
+    }
+    let estate = args.estate.is_some() || args.estate_file.is_some();
+    for p in args.paths.iter().filter(|_| !estate) {
         if !p.is_dir() {
             eprintln!("kataster: {}: not a directory", p.display());
             return exit::USAGE;
@@ -113,8 +147,64 @@ fn scan(args: ScanArgs) -> i32 {
         },
         max_file_size: args.max_file_size,
         progress: !args.quiet && std::io::stderr().is_terminal(),
+        result_cache: args.result_cache.clone(),
     };
-    let inv = crate::scan::scan(&opts);
+    let inv = if estate {
+        match estate_repositories(&args) {
+            Ok((repos, diags)) => crate::estate::scan_estate(&repos, args.shard, &opts, diags),
+            Err(e) => {
+                eprintln!("kataster: {e}");
+                return exit::USAGE;
+            }
+        }
+    } else {
+        crate::scan::scan(&opts)
+    };
+    let ropts = ReportOptions { csv_delimiter: args.csv_delimiter };
+    write_outputs(&args.outputs, &inv, &ropts)
+}
+
+/// The repositories of `--estate` and `--estate-file`, with the diagnostics of discovery.
+fn estate_repositories(
+    args: &ScanArgs,
+) -> Result<(Vec<crate::estate::RepositorySpec>, Vec<crate::inventory::model::Diagnostic>), String> {
+    let listed = match &args.estate_file {
+        Some(f) => crate::estate::load_estate_file(f).map_err(|e| e.to_string())?,
+        None => Vec::new(),
+    };
+    let (found, diags) = match &args.estate {
+        Some(dir) if !dir.is_dir() => return Err(format!("{}: not a directory", dir.display())),
+        Some(dir) => crate::estate::discover(dir),
+        None => (Vec::new(), Vec::new()),
+    };
+    let repos = crate::estate::combine(found, listed)?;
+    Ok((repos, diags))
+}
+
+/// Read inventories (native JSON); the error names the file.
+pub fn read_inventory(path: &std::path::Path) -> Result<crate::inventory::Inventory, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    serde_json::from_slice(&bytes).map_err(|e| format!("{}: not a kataster inventory: {e}", path.display()))
+}
+
+fn merge(args: MergeArgs) -> i32 {
+    let mut parts = Vec::new();
+    for p in &args.parts {
+        match read_inventory(p) {
+            Ok(inv) => parts.push((p.display().to_string(), inv)),
+            Err(e) => {
+                eprintln!("kataster: {e}");
+                return exit::USAGE;
+            }
+        }
+    }
+    let inv = match crate::estate::merge::merge(parts) {
+        Ok(inv) => inv,
+        Err(e) => {
+            eprintln!("kataster: {e}");
+            return exit::USAGE;
+        }
+    };
     let ropts = ReportOptions { csv_delimiter: args.csv_delimiter };
     write_outputs(&args.outputs, &inv, &ropts)
 }

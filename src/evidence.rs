@@ -27,6 +27,17 @@ const BINARY_SNIFF: usize = 8192;
 
 /// Read and examine one file. `label` is the root's label.
 pub fn examine(label: &str, file: &WalkedFile, max_file_size: u64) -> Examined {
+    examine_cached(label, file, max_file_size, None)
+}
+
+/// [`examine`], taking the detection results from `cache` where it holds them for this
+/// file's content (the file is still read and hashed, and its manifests still parsed).
+pub fn examine_cached(
+    label: &str,
+    file: &WalkedFile,
+    max_file_size: u64,
+    cache: Option<&crate::cache::ResultCache>,
+) -> Examined {
     let name = file.rel.rsplit('/').next().unwrap_or(&file.rel);
     let mut ex = Examined {
         record: FileRecord {
@@ -72,8 +83,9 @@ pub fn examine(label: &str, file: &WalkedFile, max_file_size: u64) -> Examined {
     };
     ex.bytes_read = bytes.len() as u64;
     ex.record.size = bytes.len() as u64;
-    ex.record.sha256 = Some(hex(&Sha256::digest(&bytes)));
+    let sha256 = hex(&Sha256::digest(&bytes));
 
+    ex.record.sha256 = Some(sha256.clone());
     for c in ecosystems::claimants(&file.rel, name) {
         let result = (c.parse)(&ecosystems::ManifestFile { path: &file.rel, bytes: &bytes });
         if let Err(e) = &result {
@@ -107,7 +119,10 @@ pub fn examine(label: &str, file: &WalkedFile, max_file_size: u64) -> Examined {
             String::from_utf8_lossy(&bytes)
         }
     };
-    let found = detect::detect(&file.rel, &text);
+    let found = match cache {
+        Some(c) => c.detect(&file.rel, &sha256, || detect::detect(&file.rel, &text)),
+        None => detect::detect(&file.rel, &text),
+    };
     ex.record.license_expression = detect::combine(&found.licenses);
     ex.record.licenses = found.licenses;
     ex.record.copyrights = found.copyrights;

@@ -4,10 +4,12 @@
 //! The pipeline runs one way: [`walk`] -> [`evidence`] (with [`ecosystems`] and
 //! [`detect`]) -> [`inventory`] -> [`classify`] -> [`report`]. `main.rs` only wires it.
 
+pub mod cache;
 pub mod classify;
 pub mod cli;
 pub mod detect;
 pub mod ecosystems;
+pub mod estate;
 pub mod evidence;
 pub mod inventory;
 pub mod license;

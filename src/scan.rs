@@ -8,7 +8,7 @@ use crate::inventory::assemble;
 use crate::inventory::model::*;
 use crate::walk::{self, WalkOptions};
 use rayon::prelude::*;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Default for `--max-file-size`: files above it are listed but not read.
@@ -21,6 +21,9 @@ pub struct ScanOptions {
     pub max_file_size: u64,
     /// Show a progress bar on stderr (the caller decides whether stderr is a terminal).
     pub progress: bool,
+    /// Folder of the result cache (`--result-cache`): detection results per file content,
+    /// so that a rescan of unchanged files does not detect them again.
+    pub result_cache: Option<PathBuf>,
 }
 
 impl Default for ScanOptions {
@@ -30,6 +33,7 @@ impl Default for ScanOptions {
             walk: WalkOptions::default(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             progress: false,
+            result_cache: None,
         }
     }
 }
@@ -60,54 +64,97 @@ pub fn now_rfc3339() -> String {
         .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
 }
 
+/// What the scan of one root found, before the roots are joined into an inventory.
+#[derive(Debug, Default)]
+pub struct RootScan {
+    pub components: Vec<Component>,
+    pub files: Vec<FileRecord>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub files_seen: u64,
+    pub files_read: u64,
+    pub bytes_read: u64,
+}
+
 /// Scan the roots and build the inventory.
 pub fn scan(opts: &ScanOptions) -> Inventory {
     let started_at = now_rfc3339();
     let t0 = Instant::now();
     let labels = root_labels(&opts.roots);
+    let mut roots = Vec::new();
+    let mut parts = Vec::new();
+    for (root, label) in opts.roots.iter().zip(&labels) {
+        roots.push(Root { label: label.clone(), path: root.to_string_lossy().into_owned() });
+        let bar = progress_bar(opts.progress, 0, label);
+        parts.push(scan_root(root, label, opts, bar.as_ref()));
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+    }
+    let mut inv = join(roots, parts);
+    finish(&mut inv, started_at, t0);
+    inv
+}
+
+/// Walk one root, examine its files in parallel and assemble its components. `bar`, if
+/// any, gets the number of files as its length and one tick per file.
+pub fn scan_root(root: &Path, label: &str, opts: &ScanOptions, bar: Option<&indicatif::ProgressBar>) -> RootScan {
+    let mut out = RootScan::default();
+    let walked = match walk::walk(root, label, &opts.walk) {
+        Ok(w) => w,
+        Err(e) => {
+            out.diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                root: label.to_string(),
+                path: String::new(),
+                code: "walk-error".into(),
+                message: e.to_string(),
+            });
+            return out;
+        }
+    };
+    out.diagnostics.extend(walked.diagnostics);
+    out.files_seen = walked.files.len() as u64;
+    if let Some(b) = bar {
+        b.set_length(out.files_seen);
+    }
+    let cache = opts.result_cache.as_deref().map(|dir| crate::cache::ResultCache::open(dir, label));
+    let examined: Vec<Examined> = walked
+        .files
+        .par_iter()
+        .map(|f| {
+            let ex = evidence::examine_cached(label, f, opts.max_file_size, cache.as_ref());
+            if let Some(b) = bar {
+                b.inc(1);
+            }
+            ex
+        })
+        .collect();
+    if let Some(c) = cache {
+        out.diagnostics.extend(c.finish());
+    }
+    out.files_read = examined.iter().filter(|e| e.record.sha256.is_some()).count() as u64;
+    out.bytes_read = examined.iter().map(|e| e.bytes_read).sum::<u64>();
+    let (c, f, d) = assemble::assemble_root(label, examined);
+    out.components = c;
+    out.files = f;
+    out.diagnostics.extend(d);
+    out
+}
+
+/// Join the scans of several roots into one inventory: sorted, classified and summarized,
+/// but without timestamps (see [`finish`]).
+pub fn join(roots: Vec<Root>, parts: Vec<RootScan>) -> Inventory {
     let mut components = Vec::new();
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
     let (mut seen, mut read, mut bytes) = (0u64, 0u64, 0u64);
-    let mut roots = Vec::new();
-    for (root, label) in opts.roots.iter().zip(&labels) {
-        roots.push(Root { label: label.clone(), path: root.to_string_lossy().into_owned() });
-        let walked = match walk::walk(root, label, &opts.walk) {
-            Ok(w) => w,
-            Err(e) => {
-                diagnostics.push(Diagnostic {
-                    severity: Severity::Error,
-                    root: label.clone(),
-                    path: String::new(),
-                    code: "walk-error".into(),
-                    message: e.to_string(),
-                });
-                continue;
-            }
-        };
-        diagnostics.extend(walked.diagnostics);
-        seen += walked.files.len() as u64;
-        let bar = progress_bar(opts.progress, walked.files.len() as u64, label);
-        let examined: Vec<Examined> = walked
-            .files
-            .par_iter()
-            .map(|f| {
-                let ex = evidence::examine(label, f, opts.max_file_size);
-                if let Some(b) = &bar {
-                    b.inc(1);
-                }
-                ex
-            })
-            .collect();
-        if let Some(b) = bar {
-            b.finish_and_clear();
-        }
-        read += examined.iter().filter(|e| e.record.sha256.is_some()).count() as u64;
-        bytes += examined.iter().map(|e| e.bytes_read).sum::<u64>();
-        let (c, f, d) = assemble::assemble_root(label, examined);
-        components.extend(c);
-        files.extend(f);
-        diagnostics.extend(d);
+    for p in parts {
+        components.extend(p.components);
+        files.extend(p.files);
+        diagnostics.extend(p.diagnostics);
+        seen += p.files_seen;
+        read += p.files_read;
+        bytes += p.bytes_read;
     }
     components.sort_by(|a, b| a.id.cmp(&b.id));
     files.sort_by(|a, b| (&a.root, &a.path).cmp(&(&b.root, &b.path)));
@@ -122,27 +169,36 @@ pub fn scan(opts: &ScanOptions) -> Inventory {
         },
         scan: ScanInfo {
             roots,
-            started_at,
+            started_at: String::new(),
             finished_at: String::new(),
             duration_ms: 0,
             files_seen: seen,
             files_read: read,
             bytes_read: bytes,
+            shard: None,
         },
         components,
         files,
         findings: Vec::new(),
         diagnostics,
         summary: Summary::default(),
+        repositories: Vec::new(),
+        departments: Vec::new(),
     };
     crate::classify::classify(&mut inv);
     inv.summary = assemble::summarize(&inv.components, &inv.files, &inv.diagnostics);
-    inv.scan.finished_at = now_rfc3339();
-    inv.scan.duration_ms = t0.elapsed().as_millis() as u64;
     inv
 }
 
-fn progress_bar(enabled: bool, len: u64, label: &str) -> Option<indicatif::ProgressBar> {
+/// Stamp the scan's start, end and duration.
+pub fn finish(inv: &mut Inventory, started_at: String, t0: Instant) {
+    inv.scan.started_at = started_at;
+    inv.scan.finished_at = now_rfc3339();
+    inv.scan.duration_ms = t0.elapsed().as_millis() as u64;
+}
+
+/// A progress bar for one root, or `None` when progress is off.
+pub fn progress_bar(enabled: bool, len: u64, label: &str) -> Option<indicatif::ProgressBar> {
     if !enabled {
         return None;
     }

@@ -23,6 +23,63 @@ pub struct Inventory {
     pub findings: Vec<Finding>,
     pub diagnostics: Vec<Diagnostic>,
     pub summary: Summary,
+    /// The repositories of an estate scan (`scan --estate`), sorted by name; empty for a
+    /// scan of plain roots. Each repository is one root whose label is the repository name.
+    #[serde(default)]
+    pub repositories: Vec<Repository>,
+    /// Roll-up of the repositories per department (`unassigned` for those without one),
+    /// sorted by name.
+    #[serde(default)]
+    pub departments: Vec<Department>,
+}
+
+/// One repository of an estate, with the metadata of the estate file and its roll-up.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Repository {
+    /// Stable name: given in the estate file, or the path below the estate folder. It is the
+    /// label of the repository's root, so it prefixes the ids of its components.
+    pub name: String,
+    /// The path scanned.
+    pub path: String,
+    #[serde(default)]
+    pub department: Option<String>,
+    #[serde(default)]
+    pub owner: Option<String>,
+    #[serde(default)]
+    pub criticality: Option<String>,
+    /// `scanned`, or `failed` when the repository could not be scanned at all (its
+    /// diagnostics say why).
+    pub status: RepositoryStatus,
+    /// The inventory summary of this repository's components, files and diagnostics.
+    pub summary: Summary,
+    /// Policy findings of this repository's components, per decision.
+    #[serde(default)]
+    pub findings: std::collections::BTreeMap<String, u64>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum RepositoryStatus {
+    Scanned,
+    Failed,
+}
+
+/// The roll-up of the repositories of one department.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Department {
+    pub name: String,
+    /// Names of its repositories, sorted.
+    pub repositories: Vec<String>,
+    pub summary: Summary,
+    #[serde(default)]
+    pub findings: std::collections::BTreeMap<String, u64>,
+}
+
+/// Which part of an estate a sharded scan covered (`scan --shard INDEX/COUNT`, 1-based).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Shard {
+    pub index: u32,
+    pub count: u32,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -70,6 +127,9 @@ pub struct ScanInfo {
     pub files_seen: u64,
     pub files_read: u64,
     pub bytes_read: u64,
+    /// Set when the scan covered one shard of an estate; `kataster merge` clears it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<Shard>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
