@@ -10,6 +10,9 @@ use crate::inventory::model::{Hash, Scope};
 use crate::license::DeclaredLicense;
 
 pub mod cargo;
+pub mod go;
+pub mod maven;
+pub(crate) mod xml;
 
 /// A cataloger: the files it claims and the parser for them.
 pub struct Cataloger {
@@ -24,7 +27,13 @@ pub struct Cataloger {
 }
 
 /// Every cataloger kataster knows. Order does not matter: results are sorted later.
-pub static CATALOGERS: &[Cataloger] = &[cargo::CATALOGER];
+/// One line each, so that adding an ecosystem touches one line.
+#[rustfmt::skip]
+pub static CATALOGERS: &[Cataloger] = &[
+    cargo::CATALOGER,
+    go::CATALOGER,
+    maven::CATALOGER,
+];
 
 /// The catalogers that claim a file.
 pub fn claimants<'a>(path: &'a str, name: &'a str) -> impl Iterator<Item = &'static Cataloger> + use<'a> {
@@ -162,6 +171,17 @@ pub fn line_of_offset(bytes: &[u8], offset: usize) -> u32 {
 
 /// Build a purl string; `None` when the parts do not make a valid purl.
 pub fn purl(ty: &str, namespace: Option<&str>, name: &str, version: Option<&str>) -> Option<String> {
+    purl_with(ty, namespace, name, version, &[])
+}
+
+/// [`purl`] with qualifiers (`platform=java`, ...); empty values are left out.
+pub fn purl_with(
+    ty: &str,
+    namespace: Option<&str>,
+    name: &str,
+    version: Option<&str>,
+    qualifiers: &[(&str, &str)],
+) -> Option<String> {
     let mut p = packageurl::PackageUrl::new(ty, name).ok()?;
     if let Some(ns) = namespace.filter(|n| !n.is_empty()) {
         p.with_namespace(ns).ok()?;
@@ -169,5 +189,84 @@ pub fn purl(ty: &str, namespace: Option<&str>, name: &str, version: Option<&str>
     if let Some(v) = version.filter(|v| !v.is_empty()) {
         p.with_version(v).ok()?;
     }
+    for (k, v) in qualifiers.iter().filter(|(_, v)| !v.is_empty()) {
+        p.add_qualifier(*k, *v).ok()?;
+    }
     Some(p.to_string())
+}
+
+/// A declared license given as a list of names that offer a choice (composer `license`
+/// arrays, Maven `<licenses>`, gemspec `licenses`): each normalized on its own, joined
+/// with `OR`. The expression is kept only when every entry was understood.
+pub fn declared_any_of<S: AsRef<str>>(names: &[S]) -> Option<DeclaredLicense> {
+    let names: Vec<&str> = names.iter().map(|n| n.as_ref().trim()).filter(|n| !n.is_empty()).collect();
+    match names.as_slice() {
+        [] => None,
+        [one] => Some(DeclaredLicense::from_raw(one)),
+        many => {
+            let parts: Vec<DeclaredLicense> = many.iter().map(|n| DeclaredLicense::from_raw(n)).collect();
+            let expression = parts
+                .iter()
+                .map(|p| {
+                    let e = p.expression.as_deref()?;
+                    Some(if e.contains(' ') { format!("({e})") } else { e.to_string() })
+                })
+                .collect::<Option<Vec<String>>>()
+                .map(|v| v.join(" OR "));
+            Some(DeclaredLicense { raw: many.join(" OR "), expression, inferred: parts.iter().any(|p| p.inferred) })
+        }
+    }
+}
+
+/// Finds the lines of successive needles in a text, scanning forward only: linear in the
+/// text however many entries a lockfile has. Entries must be asked for in file order.
+pub struct LineCursor<'a> {
+    text: &'a str,
+    offset: usize,
+    line: u32,
+}
+
+impl<'a> LineCursor<'a> {
+    pub fn new(text: &'a str) -> Self {
+        LineCursor { text, offset: 0, line: 1 }
+    }
+
+    /// The line of the next occurrence of `needle` at or after the last one found.
+    pub fn find(&mut self, needle: &str) -> Option<u32> {
+        let rest = self.text.get(self.offset..)?;
+        let at = rest.find(needle)?;
+        self.line += memchr::memchr_iter(b'\n', &rest.as_bytes()[..at]).count() as u32;
+        self.offset += at;
+        Some(self.line)
+    }
+}
+
+/// Text of a manifest that may be UTF-8 (with or without BOM) or UTF-16 with a BOM, as
+/// Visual Studio writes some project files.
+pub fn decode_text<'a>(file: &'a ManifestFile) -> Result<std::borrow::Cow<'a, str>, ParseError> {
+    let b = file.bytes;
+    let utf16 = |le: bool| {
+        let units: Vec<u16> = b[2..]
+            .chunks_exact(2)
+            .map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) })
+            .collect();
+        String::from_utf16(&units).map(std::borrow::Cow::Owned).map_err(|_| ParseError::new("invalid UTF-16 text"))
+    };
+    match b {
+        [0xFF, 0xFE, ..] => utf16(true),
+        [0xFE, 0xFF, ..] => utf16(false),
+        [0xEF, 0xBB, 0xBF, ..] => {
+            std::str::from_utf8(&b[3..]).map(std::borrow::Cow::Borrowed).map_err(|e| ParseError {
+                line: Some(line_of_offset(b, e.valid_up_to() + 3)),
+                message: format!("not valid UTF-8 at byte {}", e.valid_up_to() + 3),
+            })
+        }
+        _ => file.text().map(std::borrow::Cow::Borrowed),
+    }
+}
+
+/// A JSON syntax error as a parse error with its line.
+pub fn json_error(e: &serde_json::Error) -> ParseError {
+    let line = u32::try_from(e.line()).ok().filter(|l| *l > 0);
+    ParseError { line, message: format!("invalid JSON: {e}") }
 }
