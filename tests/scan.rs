@@ -245,3 +245,41 @@ fn scan_json_many(roots: &[PathBuf]) -> Value {
     assert_eq!(out.status.code(), Some(0));
     serde_json::from_slice(&out.stdout).unwrap()
 }
+
+/// Crate sources from the local Cargo registry: real open-source projects, thousands of files.
+fn registry_crates(prefixes: &[&str]) -> Vec<PathBuf> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo"));
+    let mut out = Vec::new();
+    for index in std::fs::read_dir(home.join("registry/src")).into_iter().flatten().flatten() {
+        for krate in std::fs::read_dir(index.path()).into_iter().flatten().flatten() {
+            let name = krate.file_name().to_string_lossy().into_owned();
+            if prefixes.iter().any(|p| name.starts_with(p) && name[p.len()..].starts_with(|c: char| c.is_ascii_digit()))
+            {
+                out.push(krate.path());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn real_projects_of_thousands_of_files_scan_without_panic() {
+    // Dependencies of kataster itself, so they are present wherever it was built.
+    let roots = registry_crates(&["spdx-", "libc-", "rust_xlsxwriter-", "serde-saphyr-"]);
+    assert!(roots.len() >= 4, "crate sources not found in the Cargo registry: {roots:?}");
+    let out = kataster().arg("scan").args(&roots).args(["-q", "-o", "json"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let inv: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(inv["scan"]["files_seen"].as_u64().unwrap() > 2000, "{}", inv["scan"]);
+    // Each crate is a Cargo project with its declared license.
+    let projects: Vec<&Value> =
+        inv["components"].as_array().unwrap().iter().filter(|c| c["kind"] == "project").collect();
+    assert!(projects.len() >= 4);
+    let spdx = projects.iter().find(|c| c["name"] == "spdx").unwrap();
+    assert_eq!(spdx["declared_license"], "Apache-2.0");
+}
