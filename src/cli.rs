@@ -13,6 +13,8 @@ pub mod exit {
     pub const USAGE: i32 = 2;
     /// An output could not be written.
     pub const OUTPUT: i32 = 3;
+    /// `diff --fail-on new-findings`: the new inventory has findings the old one lacks.
+    pub const NEW_FINDINGS: i32 = 1;
 }
 
 #[derive(Debug, Parser)]
@@ -32,6 +34,8 @@ pub enum Command {
     Scan(ScanArgs),
     /// Join inventories (the shards of an estate scan) into one.
     Merge(MergeArgs),
+    /// Compare two inventories: components added, removed and changed; new and resolved findings.
+    Diff(DiffArgs),
 }
 
 /// `FORMAT[=FILE]`: a report format and where to write it (stdout without `=FILE`).
@@ -41,12 +45,17 @@ pub struct OutputSpec {
     pub file: Option<PathBuf>,
 }
 
+/// Split `FORMAT[=FILE]`.
+fn split_output_spec(s: &str) -> Result<(&str, Option<PathBuf>), String> {
+    match s.split_once('=') {
+        Some((n, f)) if !f.is_empty() => Ok((n, Some(PathBuf::from(f)))),
+        Some((_, _)) => Err(format!("`{s}`: no file after `=`")),
+        None => Ok((s, None)),
+    }
+}
+
 fn parse_output(s: &str) -> Result<OutputSpec, String> {
-    let (name, file) = match s.split_once('=') {
-        Some((n, f)) if !f.is_empty() => (n, Some(PathBuf::from(f))),
-        Some((_, _)) => return Err(format!("`{s}`: no file after `=`")),
-        None => (s, None),
-    };
+    let (name, file) = split_output_spec(s)?;
     let format =
         Format::parse(name).ok_or_else(|| format!("unknown format `{name}` (known: {})", Format::NAMES.join(", ")))?;
     Ok(OutputSpec { format, file })
@@ -114,11 +123,48 @@ pub struct MergeArgs {
     pub csv_delimiter: u8,
 }
 
+/// `FORMAT[=FILE]` of `kataster diff`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiffOutputSpec {
+    pub format: crate::diff::render::DiffFormat,
+    pub file: Option<PathBuf>,
+}
+
+fn parse_diff_output(s: &str) -> Result<DiffOutputSpec, String> {
+    use crate::diff::render::DiffFormat;
+    let (name, file) = split_output_spec(s)?;
+    let format = DiffFormat::parse(name)
+        .ok_or_else(|| format!("unknown format `{name}` (known: {})", DiffFormat::NAMES.join(", ")))?;
+    Ok(DiffOutputSpec { format, file })
+}
+
+/// What makes `kataster diff` fail (exit code 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFailOn {
+    /// A policy finding the old inventory does not have.
+    NewFindings,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The older inventory (native JSON).
+    pub old: PathBuf,
+    /// The newer inventory (native JSON).
+    pub new: PathBuf,
+    /// Report FORMAT[=FILE], repeatable; formats: table, json, markdown. Without =FILE to stdout.
+    #[arg(short, long = "output", value_name = "FORMAT[=FILE]", value_parser = parse_diff_output)]
+    pub outputs: Vec<DiffOutputSpec>,
+    /// Exit with 1 when the new inventory has policy findings the old one does not have.
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub fail_on: Option<DiffFailOn>,
+}
+
 /// Run the CLI; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Scan(args) => scan(args),
         Command::Merge(args) => merge(args),
+        Command::Diff(args) => diff(args),
     }
 }
 
@@ -209,6 +255,38 @@ fn merge(args: MergeArgs) -> i32 {
     write_outputs(&args.outputs, &inv, &ropts)
 }
 
+fn diff(args: DiffArgs) -> i32 {
+    let (old, new) = match (read_inventory(&args.old), read_inventory(&args.new)) {
+        (Ok(o), Ok(n)) => (o, n),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("kataster: {e}");
+            return exit::USAGE;
+        }
+    };
+    let d = crate::diff::diff(&old, &new);
+    let default = [DiffOutputSpec { format: crate::diff::render::DiffFormat::Table, file: None }];
+    let outputs = if args.outputs.is_empty() { &default[..] } else { &args.outputs[..] };
+    let mut code = exit::OK;
+    for o in outputs {
+        if let Err(e) = write_one(o.file.as_deref(), &crate::diff::render::render(o.format, &d)) {
+            eprintln!("kataster: cannot write output {e}");
+            code = exit::OUTPUT;
+        }
+    }
+    if code == exit::OK && args.fail_on == Some(DiffFailOn::NewFindings) && !d.new_findings.is_empty() {
+        return exit::NEW_FINDINGS;
+    }
+    code
+}
+
+/// Write `bytes` to `file` (atomically) or to stdout.
+fn write_one(file: Option<&std::path::Path>, bytes: &[u8]) -> Result<(), String> {
+    match file {
+        Some(f) => crate::output::write_atomic(f, bytes).map_err(|e| format!("{}: {e}", f.display())),
+        None => std::io::stdout().write_all(bytes).map_err(|e| format!("stdout: {e}")),
+    }
+}
+
 /// Write every requested report; the table to stdout when none is requested.
 pub fn write_outputs(outputs: &[OutputSpec], inv: &crate::inventory::Inventory, ropts: &ReportOptions) -> i32 {
     let default = [OutputSpec { format: Format::Table, file: None }];
@@ -216,11 +294,7 @@ pub fn write_outputs(outputs: &[OutputSpec], inv: &crate::inventory::Inventory, 
     let mut code = exit::OK;
     for o in outputs {
         let bytes = crate::report::render(o.format, inv, ropts);
-        let res = match &o.file {
-            Some(f) => crate::output::write_atomic(f, &bytes).map_err(|e| format!("{}: {e}", f.display())),
-            None => std::io::stdout().write_all(&bytes).map_err(|e| format!("stdout: {e}")),
-        };
-        if let Err(e) = res {
+        if let Err(e) = write_one(o.file.as_deref(), &bytes) {
             eprintln!("kataster: cannot write output {e}");
             code = exit::OUTPUT;
         }

@@ -8,6 +8,7 @@ pub mod cache;
 pub mod classify;
 pub mod cli;
 pub mod detect;
+pub mod diff;
 pub mod ecosystems;
 pub mod estate;
 pub mod evidence;

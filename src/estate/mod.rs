@@ -350,7 +350,12 @@ pub fn roll_up(inv: &mut Inventory) {
     }
     for f in &inv.findings {
         if let Some(root) = root_of.get(f.component.as_str()) {
-            *groups.entry(root).or_default().findings.entry(decision_name(f.decision)).or_default() += 1;
+            *groups
+                .entry(root)
+                .or_default()
+                .findings
+                .entry(crate::diff::decision_name(f.decision).to_string())
+                .or_default() += 1;
         }
     }
     let summarize = |g: &Group| {
@@ -385,11 +390,6 @@ pub fn roll_up(inv: &mut Inventory) {
             Department { name: name.clone(), repositories, summary: summarize(g), findings: g.findings.clone() }
         })
         .collect();
-}
-
-/// The JSON name of a decision (`allow`, `review`, `deny`).
-pub fn decision_name(d: Decision) -> String {
-    serde_json::to_value(d).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
 #[cfg(test)]
