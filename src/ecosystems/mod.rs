@@ -12,6 +12,7 @@ use crate::license::DeclaredLicense;
 pub mod cargo;
 pub mod go;
 pub mod maven;
+pub mod npm;
 pub(crate) mod xml;
 
 /// A cataloger: the files it claims and the parser for them.
@@ -33,6 +34,7 @@ pub static CATALOGERS: &[Cataloger] = &[
     cargo::CATALOGER,
     go::CATALOGER,
     maven::CATALOGER,
+    npm::CATALOGER,
 ];
 
 /// The catalogers that claim a file.
@@ -265,8 +267,200 @@ pub fn decode_text<'a>(file: &'a ManifestFile) -> Result<std::borrow::Cow<'a, st
     }
 }
 
-/// A JSON syntax error as a parse error with its line.
+/// A JSON syntax error as a parse error with its line; a file that ends too early says so.
 pub fn json_error(e: &serde_json::Error) -> ParseError {
     let line = u32::try_from(e.line()).ok().filter(|l| *l > 0);
-    ParseError { line, message: format!("invalid JSON: {e}") }
+    let what = if e.is_eof() { "truncated JSON" } else { "invalid JSON" };
+    ParseError { line, message: format!("{what}: {e}") }
+}
+
+/// The license reference for software its owner declares proprietary (npm `UNLICENSED`,
+/// publiccode.yml `dependsOn.proprietary`).
+pub const PROPRIETARY: &str = "LicenseRef-kataster-proprietary";
+
+/// A declared license that says "proprietary" in the format's own words.
+pub fn proprietary_license(raw: &str) -> DeclaredLicense {
+    DeclaredLicense { raw: raw.to_string(), expression: Some(PROPRIETARY.to_string()), inferred: false }
+}
+
+/// Join a folder (relative to the root, `""` at the root) and a relative path, resolving
+/// `.` and `..`. `None` when the result would leave the root.
+pub fn join_dir(base: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in rel.split(['/', '\\']) {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Hashes of a Subresource Integrity string (`sha512-BASE64 sha1-BASE64`, as npm, yarn and
+/// pnpm record them), as lower-case hex. Unknown algorithms and bad base64 are skipped.
+pub fn sri_hashes(sri: &str) -> Vec<Hash> {
+    sri.split_whitespace()
+        .filter_map(|part| {
+            let (alg, b64) = part.split_once('-')?;
+            let alg = match alg {
+                "sha512" => "SHA-512",
+                "sha384" => "SHA-384",
+                "sha256" => "SHA-256",
+                "sha1" => "SHA-1",
+                _ => return None,
+            };
+            let bytes = base64_decode(b64.split('?').next().unwrap_or(b64))?;
+            Some(Hash { alg: alg.to_string(), value: crate::evidence::hex(&bytes) })
+        })
+        .collect()
+}
+
+/// A hex digest named by algorithm (`sha256`, `SHA-512`...), checked and lower-cased.
+pub fn hex_hash(alg: &str, value: &str) -> Option<Hash> {
+    let (alg, len) = match alg.to_ascii_lowercase().replace('-', "").as_str() {
+        "sha1" => ("SHA-1", 40),
+        "sha256" => ("SHA-256", 64),
+        "sha384" => ("SHA-384", 96),
+        "sha512" => ("SHA-512", 128),
+        "md5" => ("MD5", 32),
+        _ => return None,
+    };
+    (value.len() == len && value.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| Hash { alg: alg.to_string(), value: value.to_ascii_lowercase() })
+}
+
+/// Standard base64 (with or without padding); `None` on any other character.
+fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0u32;
+    for b in s.bytes() {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            b'=' => break,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+/// Line numbers of the object keys of a pretty-printed JSON document (as npm, Pipfile and
+/// composer write them: one key per line), by path of keys. Keys whose value is not an
+/// object on the same line are not recorded. Minified JSON gives no lines; that is not an
+/// error, the packages simply have no line.
+pub struct JsonKeyLines {
+    lines: std::collections::HashMap<String, u32>,
+}
+
+impl JsonKeyLines {
+    pub fn new(text: &str) -> Self {
+        let mut lines = std::collections::HashMap::new();
+        // (indent, key) of the objects we are in.
+        let mut stack: Vec<(usize, String)> = Vec::new();
+        for (no, line) in text.lines().enumerate() {
+            let trimmed = line.trim_start();
+            let indent = line.len() - trimmed.len();
+            if !trimmed.starts_with('"') || !trimmed.trim_end().ends_with('{') {
+                continue;
+            }
+            let Some(key) = first_json_string(trimmed) else { continue };
+            while stack.last().is_some_and(|(i, _)| *i >= indent) {
+                stack.pop();
+            }
+            stack.push((indent, key));
+            let path = stack.iter().map(|(_, k)| k.as_str()).collect::<Vec<_>>().join("\u{0}");
+            lines.entry(path).or_insert(no as u32 + 1);
+        }
+        JsonKeyLines { lines }
+    }
+
+    /// The line of the object at this key path.
+    pub fn get(&self, path: &[&str]) -> Option<u32> {
+        self.lines.get(&path.join("\u{0}")).copied()
+    }
+}
+
+/// The first JSON string of a line, unescaped for the common escapes.
+fn first_json_string(s: &str) -> Option<String> {
+    let rest = s.strip_prefix('"')?;
+    let mut out = String::new();
+    let mut chars = rest.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => return Some(out),
+            '\\' => match chars.next()? {
+                'n' => out.push('\n'),
+                't' => out.push('\t'),
+                'u' => {
+                    let hex: String = chars.by_ref().take(4).collect();
+                    out.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
+                }
+                other => out.push(other),
+            },
+            c => out.push(c),
+        }
+    }
+    None
+}
+
+/// A YAML error as a parse error with its line.
+pub fn yaml_error(e: &serde_saphyr::Error) -> ParseError {
+    let line = e.location().map(|l| l.line() as u32).filter(|&l| l > 0);
+    let msg = e.to_string();
+    let mut first = msg.lines().next().unwrap_or("").trim_start_matches("error: ");
+    if first.starts_with("line ")
+        && let Some((_, rest)) = first.split_once(": ")
+    {
+        first = rest;
+    }
+    ParseError { line, message: format!("invalid YAML: {first}") }
+}
+
+#[cfg(test)]
+mod helper_tests {
+    use super::*;
+
+    #[test]
+    fn sri_becomes_hex() {
+        let h = sri_hashes(
+            "sha1-2jmj7l5rSw0yVb/vlWAYkK/YBwk= sha512-NiSupZ4OeuGwr68lGIeym/ksIZMJodUGOSCZ/FSnTxcrekbvqrgdUxlJOMpijaKZVjAJrWrGs/6Jy8OMuyj9ow==",
+        );
+        assert_eq!(h[0].alg, "SHA-1");
+        assert_eq!(h[0].value, "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+        assert_eq!(h[1].alg, "SHA-512");
+        assert_eq!(h[1].value.len(), 128);
+        assert!(h[1].value.starts_with("3624aea59e0e7a"), "{}", h[1].value);
+        assert!(sri_hashes("md5-xx sha512-***").is_empty());
+    }
+
+    #[test]
+    fn dirs_join_and_stay_in_the_root() {
+        assert_eq!(join_dir("a/b", "../c").as_deref(), Some("a/c"));
+        assert_eq!(join_dir("", "./packages/x/").as_deref(), Some("packages/x"));
+        assert_eq!(join_dir("a", "../.."), None);
+    }
+
+    #[test]
+    fn json_key_lines_follow_nesting() {
+        let t = "{\n  \"packages\": {\n    \"\": {\n      \"name\": \"x\"\n    },\n    \"node_modules/a\": {\n      \"dependencies\": {\n      }\n    }\n  }\n}\n";
+        let k = JsonKeyLines::new(t);
+        assert_eq!(k.get(&["packages", ""]), Some(3));
+        assert_eq!(k.get(&["packages", "node_modules/a"]), Some(6));
+        assert_eq!(k.get(&["packages", "node_modules/a", "dependencies"]), Some(7));
+        assert_eq!(k.get(&["node_modules/a"]), None);
+    }
 }

@@ -111,6 +111,14 @@ pub fn assemble_root(label: &str, examined: Vec<Examined>) -> (Vec<Component>, V
         } else {
             s.file_projects.clone()
         };
+        if s.pkg.version.is_none()
+            && let Some(p) = b.project_named(s.pkg.ecosystem, &s.pkg.name)
+        {
+            // A requirement naming a project of this root (a workspace sibling, a path
+            // dependency) is an edge to that project, not a component of its own.
+            b.by_key.entry((s.pkg.ecosystem.to_string(), s.pkg.key())).or_insert(p);
+            continue;
+        }
         let idx = if s.pkg.version.is_none() {
             // A requirement without a version: the locked package of that name, if any.
             b.locked_by_name(s.pkg.ecosystem, &s.pkg.name, &owners).unwrap_or_else(|| b.dependency(&s.pkg))
@@ -270,6 +278,13 @@ struct Draft {
 impl Draft {
     fn finish(mut self) -> Component {
         let c = &mut self.comp;
+        if c.name.is_empty() {
+            // Known only from a nameless sighting: the project takes its folder's name.
+            c.name = match self.dir.as_deref().and_then(|d| d.rsplit('/').next()).filter(|n| !n.is_empty()) {
+                Some(n) => n.to_string(),
+                None => c.root.clone(),
+            };
+        }
         let mut sources = BTreeSet::new();
         let mut evidence: Vec<Evidence> = Vec::new();
         if let Some((raw, expr, inferred, ev)) = self.declared {
@@ -406,6 +421,15 @@ impl Builder<'_> {
         i
     }
 
+    /// The project component of this ecosystem with this name, if there is exactly one.
+    fn project_named(&self, ecosystem: &str, name: &str) -> Option<usize> {
+        let mut it = self.comps.iter().enumerate().filter(|(_, c)| {
+            c.comp.kind == ComponentKind::Project && c.comp.ecosystem == ecosystem && c.comp.name == name
+        });
+        let first = it.next()?.0;
+        it.next().is_none().then_some(first)
+    }
+
     /// A versioned dependency of one of `owners` (or of any project) with this name.
     fn locked_by_name(&self, ecosystem: &str, name: &str, owners: &[usize]) -> Option<usize> {
         let owner_ids: Vec<&str> = owners.iter().map(|&o| self.comps[o].comp.id.as_str()).collect();
@@ -453,6 +477,10 @@ impl Builder<'_> {
     fn absorb(&mut self, idx: usize, path: &str, pkg: &Package) {
         let d = &mut self.comps[idx];
         let c = &mut d.comp;
+        // A nameless sighting (a pnpm importer, a Pipfile) leaves the name to a manifest.
+        if c.name.is_empty() && !pkg.name.is_empty() {
+            c.name = pkg.name.clone();
+        }
         if c.version.is_none() && pkg.version.is_some() {
             c.version = pkg.version.clone();
             c.purl = pkg.purl.clone().or(c.purl.take());
