@@ -10,6 +10,7 @@ use crate::inventory::model::{Hash, Scope};
 use crate::license::DeclaredLicense;
 
 pub mod cargo;
+pub mod composer;
 pub mod go;
 pub mod maven;
 pub mod npm;
@@ -35,6 +36,7 @@ pub static CATALOGERS: &[Cataloger] = &[
     go::CATALOGER,
     maven::CATALOGER,
     npm::CATALOGER,
+    composer::CATALOGER,
 ];
 
 /// The catalogers that claim a file.
