@@ -14,6 +14,7 @@ pub mod composer;
 pub mod go;
 pub mod maven;
 pub mod npm;
+pub mod nuget;
 pub(crate) mod xml;
 
 /// A cataloger: the files it claims and the parser for them.
@@ -37,6 +38,7 @@ pub static CATALOGERS: &[Cataloger] = &[
     maven::CATALOGER,
     npm::CATALOGER,
     composer::CATALOGER,
+    nuget::CATALOGER,
 ];
 
 /// The catalogers that claim a file.

@@ -42,7 +42,6 @@ impl Element {
     }
 
     /// An attribute's value; MSBuild attribute names are case-insensitive, so this is too.
-    #[allow(dead_code)]
     pub fn attr(&self, name: &str) -> Option<&str> {
         self.attrs.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }

@@ -72,29 +72,26 @@ pub fn assemble_root(label: &str, examined: Vec<Examined>) -> (Vec<Component>, V
                 proj_idx.push(idx);
             }
         }
-        // Lockfile entries for workspace members: merge into the manifest project by name.
+        // Lockfile entries for workspace members: merge into the manifest project by name
+        // (case-insensitively: NuGet writes project references in lower case). They own the
+        // file's packages unless the file names its own project (a NuGet lockfile's
+        // `Project` entries are the projects it references, not its owner).
+        let own_project = !proj_idx.is_empty();
         for pkg in &cat.packages {
             if pkg.role == PackageRole::Project
                 && pkg.dir.is_none()
-                && let Some(idx) = b.comps.iter().position(|c| {
-                    c.comp.kind == ComponentKind::Project
-                        && c.comp.ecosystem == pkg.ecosystem
-                        && c.comp.name == pkg.name
-                })
+                && let Some(idx) = b.member_named(pkg)
             {
                 b.absorb(idx, path, pkg);
                 b.by_key.insert((pkg.ecosystem.to_string(), pkg.key()), idx);
-                proj_idx.push(idx);
+                if !own_project {
+                    proj_idx.push(idx);
+                }
             }
         }
         for pkg in &cat.packages {
-            let unmatched_member = pkg.role == PackageRole::Project
-                && pkg.dir.is_none()
-                && !b.comps.iter().any(|c| {
-                    c.comp.ecosystem == pkg.ecosystem
-                        && c.comp.name == pkg.name
-                        && c.comp.kind == ComponentKind::Project
-                });
+            let unmatched_member =
+                pkg.role == PackageRole::Project && pkg.dir.is_none() && b.member_named(pkg).is_none();
             let installed_project =
                 pkg.role == PackageRole::Project && pkg.dir.is_some() && has_segment(path, INSTALL_DIRS);
             if pkg.role == PackageRole::Dependency || unmatched_member || installed_project {
@@ -444,7 +441,18 @@ impl Builder<'_> {
         candidates()
             .find(|(_, c)| c.comp.projects.iter().any(|p| owner_ids.contains(&p.as_str())))
             .or_else(|| if owners.is_empty() { candidates().next() } else { None })
+            // A version pinned for the whole tree (NuGet `Directory.Packages.props`).
+            .or_else(|| candidates().find(|(_, c)| c.comp.projects.is_empty()))
             .map(|(i, _)| i)
+    }
+
+    /// The project component a lockfile's member entry (a project without a folder) names.
+    fn member_named(&self, pkg: &Package) -> Option<usize> {
+        self.comps.iter().position(|c| {
+            c.comp.kind == ComponentKind::Project
+                && c.comp.ecosystem == pkg.ecosystem
+                && c.comp.name.eq_ignore_ascii_case(&pkg.name)
+        })
     }
 
     /// Projects of the nearest folder at or above `dir`, same ecosystem preferred.
