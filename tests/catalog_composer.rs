@@ -29,6 +29,7 @@ fn lock_from_path_repositories_lists_every_package_with_licenses_and_edges() {
         core.dependencies
     );
     assert_eq!(core.declared_license.as_ref().unwrap().raw, "proprietary");
+    assert_eq!(core.declared_license.as_ref().unwrap().expression.as_deref(), Some(kataster::ecosystems::PROPRIETARY));
     assert_eq!(pkg(&c, "pkg:composer/symfony/finder@v5.4.23").scope, Scope::Dev);
 }
 

@@ -49,12 +49,20 @@ fn composer_package(role: PackageRole, name: &str, version: Option<&str>) -> Pac
     p
 }
 
+/// `license`: one name or a list that offers a choice; `proprietary` is Composer's word
+/// for closed-source software.
 fn license_of(entry: &Value) -> Option<crate::license::DeclaredLicense> {
-    match entry.get("license")? {
-        Value::String(s) => declared_any_of(&[s.as_str()]),
-        Value::Array(a) => declared_any_of(&a.iter().filter_map(Value::as_str).collect::<Vec<_>>()),
-        _ => None,
+    let names: Vec<&str> = match entry.get("license")? {
+        Value::String(s) => vec![s.as_str()],
+        Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+        _ => return None,
+    };
+    if let [one] = names.as_slice()
+        && one.trim().eq_ignore_ascii_case("proprietary")
+    {
+        return Some(super::proprietary_license(one.trim()));
     }
+    declared_any_of(&names)
 }
 
 fn requirement_names(entry: &Value, key: &str) -> Vec<String> {
@@ -221,28 +229,13 @@ fn parse_installed(file: &ManifestFile, text: &str, doc: &Value) -> Result<Catal
         let raw_name = e.get("name").and_then(Value::as_str).unwrap_or_default();
         p.line = cursor.find(&format!("\"name\": \"{raw_name}\""));
         let install = match e.get("install-path").and_then(Value::as_str) {
-            Some(rel) => join_relative(composer_dir, rel),
+            Some(rel) => super::join_dir(composer_dir, rel),
             None => Some(if vendor.is_empty() { p.name.clone() } else { format!("{vendor}/{}", p.name) }),
         };
         p.dir = install;
         cat.packages.push(p);
     }
     Ok(cat)
-}
-
-/// `base` joined with a relative path such as `../psr/log`; `None` if it leaves the root.
-fn join_relative(base: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
-    for seg in rel.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 #[cfg(test)]
@@ -311,6 +304,5 @@ mod tests {
     fn truncated_json_names_its_line() {
         let e = run("composer.lock", "{\n  \"packages\": [\n    {\"name\": \"a/b\",\n").unwrap_err();
         assert_eq!(e.line, Some(4), "{e}");
-        assert_eq!(join_relative("vendor/composer", "../psr/log").as_deref(), Some("vendor/psr/log"));
     }
 }

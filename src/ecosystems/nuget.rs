@@ -11,7 +11,7 @@
 
 use super::xml::{self, Element};
 use super::{Catalog, Cataloger, ManifestFile, Package, PackageRole, ParseError, purl};
-use crate::inventory::model::{Hash, Scope};
+use crate::inventory::model::Scope;
 use crate::license::DeclaredLicense;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -93,7 +93,7 @@ fn parse_lock(file: &ManifestFile, text: &str) -> Result<Catalog, ParseError> {
     me.dir = Some(file.dir().to_string());
     me.scope = Scope::Runtime;
     let mut index: HashMap<String, usize> = HashMap::new();
-    let lines = entry_lines(text);
+    let lines = super::JsonKeyLines::new(text);
     for (tfm, entries) in frameworks {
         let Some(entries) = entries.as_object() else {
             cat.warnings.push(format!("target framework {tfm} is not an object; skipped"));
@@ -112,7 +112,7 @@ fn parse_lock(file: &ManifestFile, text: &str) -> Result<Catalog, ParseError> {
             })
             .collect();
         for (name, e) in entries {
-            let line = lines.get(&(tfm.as_str(), name.as_str())).copied();
+            let line = lines.get(&["dependencies", tfm, name]);
             let kind = e.get("type").and_then(Value::as_str).unwrap_or("");
             let edges: Vec<String> = e
                 .get("dependencies")
@@ -132,8 +132,9 @@ fn parse_lock(file: &ManifestFile, text: &str) -> Result<Catalog, ParseError> {
                 }
                 let mut p = nuget_package(PackageRole::Dependency, name, Some(resolved));
                 p.direct = Some(kind == "Direct");
-                if let Some(h) = e.get("contentHash").and_then(Value::as_str).and_then(base64_to_hex) {
-                    p.hashes.push(Hash { alg: "SHA-512".into(), value: h });
+                // `contentHash` is the base64 SHA-512 of the package, as in an SRI string.
+                if let Some(h) = e.get("contentHash").and_then(Value::as_str) {
+                    p.hashes = super::sri_hashes(&format!("sha512-{h}"));
                 }
                 p
             };
@@ -167,57 +168,6 @@ fn parse_lock(file: &ManifestFile, text: &str) -> Result<Catalog, ParseError> {
     me.dependencies.dedup();
     cat.packages.insert(0, me);
     Ok(cat)
-}
-
-/// Lines of the entries `"tfm": { "name": {` of a lockfile, by (framework, name). The JSON
-/// object model does not keep the file's order, so the lines are read from the text.
-fn entry_lines(text: &str) -> HashMap<(&str, &str), u32> {
-    let mut out = HashMap::new();
-    let (mut depth, mut tfm) = (0i64, "");
-    for (i, line) in text.lines().enumerate() {
-        let t = line.trim();
-        if let Some(key) = t.strip_prefix('"').and_then(|k| k.strip_suffix("\": {")) {
-            match depth {
-                2 => tfm = key,
-                3 => {
-                    out.entry((tfm, key)).or_insert(i as u32 + 1);
-                }
-                _ => {}
-            }
-        }
-        depth += t.matches('{').count() as i64 - t.matches('}').count() as i64;
-    }
-    out
-}
-
-/// Standard base64 to lower-case hex; `None` if it is not base64.
-fn base64_to_hex(s: &str) -> Option<String> {
-    fn val(c: u8) -> Option<u32> {
-        Some(match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        } as u32)
-    }
-    let s = s.trim_end_matches('=');
-    if s.is_empty() {
-        return None;
-    }
-    let mut bytes = Vec::with_capacity(s.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for c in s.bytes() {
-        acc = (acc << 6) | val(c)?;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            bytes.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(crate::evidence::hex(&bytes))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -402,14 +352,12 @@ mod tests {
     }
 
     #[test]
-    fn versions_and_hashes() {
+    fn literal_versions_only() {
         assert_eq!(literal_version("[13.0.3]"), Some("13.0.3"));
         assert_eq!(literal_version("1.0.0-beta.2"), Some("1.0.0-beta.2"));
         assert_eq!(literal_version("13.*"), None);
         assert_eq!(literal_version("[1.0, 2.0)"), None);
         assert_eq!(literal_version("$(Ver)"), None);
-        assert_eq!(base64_to_hex("AAEC/w==").as_deref(), Some("000102ff"));
-        assert_eq!(base64_to_hex("not base64!"), None);
     }
 
     #[test]
