@@ -36,6 +36,8 @@ pub enum Command {
     Merge(MergeArgs),
     /// Compare two inventories: components added, removed and changed; new and resolved findings.
     Diff(DiffArgs),
+    /// Draw the open-source dashboard (self-contained HTML) from the history database.
+    Dashboard(DashboardArgs),
 }
 
 /// `FORMAT[=FILE]`: a report format and where to write it (stdout without `=FILE`).
@@ -108,6 +110,9 @@ pub struct ScanArgs {
     /// Cache detection results per file content in DIR, so rescans of unchanged files are fast.
     #[arg(long, value_name = "DIR")]
     pub result_cache: Option<PathBuf>,
+    /// Store the scan in the history database FILE (SQLite; created if missing).
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -121,6 +126,32 @@ pub struct MergeArgs {
     /// Field delimiter of csv output.
     #[arg(long, value_name = "CHAR", default_value = ",", value_parser = parse_delimiter)]
     pub csv_delimiter: u8,
+    /// Store the merged inventory in the history database FILE (SQLite; created if missing).
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DashboardArgs {
+    /// The history database written by `scan --db` or `merge --db`.
+    #[arg(long, value_name = "FILE")]
+    pub db: PathBuf,
+    /// Output `html[=FILE]`; without =FILE to stdout.
+    #[arg(short, long = "output", value_name = "html[=FILE]", value_parser = parse_dashboard_output)]
+    pub output: Option<DashboardOutput>,
+}
+
+/// `html[=FILE]` of `kataster dashboard`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DashboardOutput {
+    pub file: Option<PathBuf>,
+}
+
+fn parse_dashboard_output(s: &str) -> Result<DashboardOutput, String> {
+    match split_output_spec(s)? {
+        ("html", file) => Ok(DashboardOutput { file }),
+        (name, _) => Err(format!("unknown format `{name}` (known: html)")),
+    }
 }
 
 /// `FORMAT[=FILE]` of `kataster diff`.
@@ -165,6 +196,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Scan(args) => scan(args),
         Command::Merge(args) => merge(args),
         Command::Diff(args) => diff(args),
+        Command::Dashboard(args) => dashboard(args),
     }
 }
 
@@ -207,7 +239,47 @@ fn scan(args: ScanArgs) -> i32 {
         crate::scan::scan(&opts)
     };
     let ropts = ReportOptions { csv_delimiter: args.csv_delimiter };
-    write_outputs(&args.outputs, &inv, &ropts)
+    store_and_write(args.db.as_deref(), &args.outputs, &inv, &ropts)
+}
+
+/// Store the inventory in the history database (if one is given) and write the reports.
+fn store_and_write(
+    db: Option<&std::path::Path>,
+    outputs: &[OutputSpec],
+    inv: &crate::inventory::Inventory,
+    ropts: &ReportOptions,
+) -> i32 {
+    let stored = match db.map(|db| crate::history::History::open(db).and_then(|mut h| h.store(inv))) {
+        Some(Err(e)) => {
+            eprintln!("kataster: cannot store the scan in the history: {e}");
+            exit::OUTPUT
+        }
+        _ => exit::OK,
+    };
+    let written = write_outputs(outputs, inv, ropts);
+    if stored != exit::OK { stored } else { written }
+}
+
+fn dashboard(args: DashboardArgs) -> i32 {
+    if !args.db.is_file() {
+        eprintln!("kataster: {}: no such history database", args.db.display());
+        return exit::USAGE;
+    }
+    let data = match crate::history::History::open(&args.db).and_then(|h| crate::history::dashboard::load(&h)) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("kataster: {e}");
+            return exit::USAGE;
+        }
+    };
+    let html = crate::history::dashboard::render(&data);
+    match write_one(args.output.and_then(|o| o.file).as_deref(), html.as_bytes()) {
+        Ok(()) => exit::OK,
+        Err(e) => {
+            eprintln!("kataster: cannot write output {e}");
+            exit::OUTPUT
+        }
+    }
 }
 
 /// The repositories of `--estate` and `--estate-file`, with the diagnostics of discovery.
@@ -252,7 +324,7 @@ fn merge(args: MergeArgs) -> i32 {
         }
     };
     let ropts = ReportOptions { csv_delimiter: args.csv_delimiter };
-    write_outputs(&args.outputs, &inv, &ropts)
+    store_and_write(args.db.as_deref(), &args.outputs, &inv, &ropts)
 }
 
 fn diff(args: DiffArgs) -> i32 {

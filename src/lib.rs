@@ -12,6 +12,7 @@ pub mod diff;
 pub mod ecosystems;
 pub mod estate;
 pub mod evidence;
+pub mod history;
 pub mod inventory;
 pub mod license;
 pub mod output;
