@@ -172,17 +172,18 @@ fn the_dashboard_draws_two_scans() {
     let data = dashboard::load(&h).unwrap();
     assert_eq!(data.scans.len(), 2);
     let (a, b) = (&data.scans[0], &data.scans[1]);
-    assert_eq!(a.components, 9);
-    // 4 crates open source of 9 components, then 5 with the project.
-    assert_eq!((a.open_source, a.not_open_source, a.unclassified), (4, 1, 4));
-    assert_eq!((b.open_source, b.not_open_source, b.unclassified), (5, 2, 2));
+    assert_eq!(a.components, 10);
+    // 4 crates open source of 10 components, then 5 with the project.
+    assert_eq!((a.open_source, a.not_open_source, a.unclassified), (4, 1, 5));
+    assert_eq!((b.open_source, b.not_open_source, b.unclassified), (5, 2, 3));
     assert_eq!(b.needs_review, 1);
     let steuer = data.repositories.iter().find(|r| r.name == "steuer").unwrap();
     assert_eq!((steuer.open_source, steuer.not_open_source, steuer.unclassified), (4, 0, 0));
     let dept: Vec<(&str, u64)> = data.departments.iter().map(|s| (s.name.as_str(), s.total())).collect();
-    assert_eq!(dept, [("Bauamt", 2), ("Finanzen", 6), ("unassigned", 1)]);
+    assert_eq!(dept, [("Bauamt", 3), ("Finanzen", 6), ("unassigned", 1)]);
     assert_eq!(data.categories[0], ("permissive".to_string(), 5));
-    assert!(data.licenses.contains(&("EUPL-1.2".to_string(), 2)), "{:?}", data.licenses);
+    // Both projects declare EUPL-1.2; it leads the licenses.
+    assert_eq!(data.licenses[0], ("EUPL-1.2".to_string(), 2), "{:?}", data.licenses);
     let suppliers: Vec<(&str, u64, u64)> =
         data.suppliers.iter().map(|s| (s.supplier.as_str(), s.proprietary, s.source_available)).collect();
     assert_eq!(suppliers, [("Geo <Karten> AG", 0, 1), ("Kassensysteme GmbH", 1, 0)]);
@@ -199,11 +200,11 @@ fn the_dashboard_draws_two_scans() {
     let html = std::fs::read_to_string(&html_path).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("2 scans from 2026-10-01 to 2026-11-01"), "{html}");
-    // Share over time: 4/9 then 5/9.
+    // Share over time: 4/10 then 5/10.
     assert!(
-        html.contains("open-source share: 44 % (2026-10-01)") && html.contains("open-source share: 56 % (2026-11-01)")
+        html.contains("open-source share: 40 % (2026-10-01)") && html.contains("open-source share: 50 % (2026-11-01)")
     );
-    assert!(html.contains("<b>55.6 %</b>open-source share"));
+    assert!(html.contains("<b>50.0 %</b>open-source share"));
     for text in
         ["Finanzen", "unassigned", "kasse", "bauportal", "Kassensysteme GmbH", "Geo &lt;Karten&gt; AG", "EUPL-1.2"]
     {
