@@ -3,16 +3,12 @@
 //! versions, purls, scopes and edges, and the merge of lockfile and installed sightings
 //! into one component, end to end through the binary.
 
-use assert_cmd::Command;
+mod catalog_support;
+
+use catalog_support::*;
 use kataster::ecosystems::{Catalog, ManifestFile, Package, PackageRole, npm};
 use kataster::inventory::model::Scope;
-use serde_json::Value;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-
-fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel)
-}
 
 /// Parse one fixture file as the scan would (path relative to its fixture folder).
 fn parse(case: &str, file: &str) -> Catalog {
@@ -34,25 +30,6 @@ fn find<'a>(c: &'a Catalog, purl: &str) -> &'a Package {
 
 fn projects(c: &Catalog) -> Vec<Option<&str>> {
     c.packages.iter().filter(|p| p.role == PackageRole::Project).map(|p| p.dir.as_deref()).collect()
-}
-
-fn scan(root: &Path) -> Value {
-    let out =
-        Command::cargo_bin("kataster").unwrap().arg("scan").arg(root).args(["-o", "json", "-q"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn component<'a>(inv: &'a Value, id: &str) -> &'a Value {
-    let comps = inv["components"].as_array().unwrap();
-    comps.iter().find(|c| c["id"] == id).unwrap_or_else(|| {
-        let ids: Vec<_> = comps.iter().map(|c| c["id"].as_str().unwrap_or("")).collect();
-        panic!("no component {id}; have {ids:#?}")
-    })
-}
-
-fn kinds(inv: &Value, kind: &str) -> usize {
-    inv["components"].as_array().unwrap().iter().filter(|c| c["kind"] == kind).count()
 }
 
 /// The workspace fixture locks 10 distinct packages (is-number 6.0.0 twice, once through
@@ -160,22 +137,11 @@ fn pnpm_lockfiles_v5_v6_v9() {
 #[test]
 fn corrupt_lockfiles_name_file_and_line_and_the_scan_goes_on() {
     let inv = scan(&fixture("npm"));
-    let diag = |path: &str| {
-        inv["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|d| d["path"] == path && d["code"] == "parse-error")
-            .unwrap_or_else(|| panic!("no parse error for {path}"))["message"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
-    let m = diag("corrupt-lock/package-lock.json");
+    let m = parse_error(&inv, "corrupt-lock/package-lock.json");
     assert!(m.contains("line 33") && m.contains("truncated JSON"), "{m}");
-    let m = diag("corrupt-pnpm/pnpm-lock.yaml");
+    let m = parse_error(&inv, "corrupt-pnpm/pnpm-lock.yaml");
     assert!(m.contains("line 45") && m.contains("invalid YAML"), "{m}");
-    let m = diag("unknown-yarn-version/yarn.lock");
+    let m = parse_error(&inv, "unknown-yarn-version/yarn.lock");
     assert!(m.contains("line 2") && m.contains("version"), "{m}");
     // The other lockfiles of the same scan are read.
     component(&inv, "npm:pkg:npm/scheduler@0.23.2");
@@ -185,10 +151,10 @@ fn corrupt_lockfiles_name_file_and_line_and_the_scan_goes_on() {
 fn workspace_scan_gives_one_project_per_member_and_each_locked_package_once() {
     for case in ["lock-v3-workspaces", "lock-v1-workspaces", "pnpm-v9-workspaces", "yarn-berry-workspaces"] {
         let inv = scan(&fixture(&format!("npm/{case}")));
-        assert_eq!(kinds(&inv, "project"), 3, "{case}");
+        assert_eq!(count_kind(&inv, "project"), 3, "{case}");
         let expected = if case.starts_with("yarn-berry") { 29 + 1 } else { WORKSPACE_PACKAGES };
         // Berry does not install the unmet peer `react`: it stays a requirement without a version.
-        assert_eq!(kinds(&inv, "dependency"), expected, "{case}: {:#?}", inv["components"]);
+        assert_eq!(count_kind(&inv, "dependency"), expected, "{case}: {:#?}", inv["components"]);
         let api = component(&inv, &format!("{case}:project:npm:packages/api"));
         assert_eq!(api["name"], "@portal/api");
         assert_eq!(api["declared_license"], "MIT");
@@ -203,7 +169,7 @@ fn workspace_scan_gives_one_project_per_member_and_each_locked_package_once() {
 #[test]
 fn lockfile_and_installed_copy_are_one_component_with_both_locations() {
     let inv = scan(&fixture("npm/installed-node-modules"));
-    assert_eq!(kinds(&inv, "dependency"), 3, "{:#?}", inv["components"]);
+    assert_eq!(count_kind(&inv, "dependency"), 3, "{:#?}", inv["components"]);
     let n = component(&inv, "installed-node-modules:pkg:npm/is-number@7.0.0");
     let locs: Vec<&str> = n["locations"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
     assert!(locs.contains(&"package-lock.json:24"), "{locs:?}");

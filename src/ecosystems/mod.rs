@@ -15,6 +15,7 @@ pub mod go;
 pub mod maven;
 pub mod npm;
 pub mod nuget;
+pub mod python;
 pub(crate) mod xml;
 
 /// A cataloger: the files it claims and the parser for them.
@@ -39,6 +40,7 @@ pub static CATALOGERS: &[Cataloger] = &[
     npm::CATALOGER,
     composer::CATALOGER,
     nuget::CATALOGER,
+    python::CATALOGER,
 ];
 
 /// The catalogers that claim a file.

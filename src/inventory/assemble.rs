@@ -123,6 +123,16 @@ pub fn assemble_root(label: &str, examined: Vec<Examined>) -> (Vec<Component>, V
             b.dependency(&s.pkg)
         };
         b.absorb(idx, &s.file, &s.pkg);
+        if s.pkg.version.is_none()
+            && let Some(locked) = b.comps[idx].comp.purl.clone().filter(|_| b.comps[idx].comp.version.is_some())
+        {
+            // The owners' edges to the bare requirement point at the locked package.
+            for &o in &owners {
+                if b.comps[o].pending_edges.remove(&s.pkg.key()) {
+                    b.comps[o].pending_edges.insert(locked.clone());
+                }
+            }
+        }
         for o in owners {
             let oid = b.comps[o].comp.id.clone();
             if o != idx && !b.comps[idx].comp.projects.contains(&oid) {
