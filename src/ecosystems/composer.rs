@@ -78,11 +78,11 @@ fn parse_manifest(file: &ManifestFile, doc: &Value) -> Result<Catalog, ParseErro
     let mut cat = Catalog::default();
     let dir = file.dir();
     let installed = dir.split('/').any(|s| s == "vendor");
-    let folder = dir.rsplit('/').next().filter(|s| !s.is_empty()).unwrap_or("root");
     let name = obj.get("name").and_then(Value::as_str).map(str::to_ascii_lowercase);
     let name = match (name, installed) {
         (Some(n), _) => n,
-        (None, false) => folder.to_string(),
+        // A root project often has no name: the assembly gives it its folder's.
+        (None, false) => String::new(),
         (None, true) => return Err(ParseError::new("installed composer.json has no name")),
     };
     let version = obj.get("version").and_then(Value::as_str);
@@ -106,9 +106,7 @@ fn parse_manifest(file: &ManifestFile, doc: &Value) -> Result<Catalog, ParseErro
             deps.push(d);
         }
     }
-    me.dependencies = deps.iter().map(Package::key).collect();
-    cat.packages.push(me);
-    cat.packages.extend(deps);
+    cat.add_project(me, deps);
     Ok(cat)
 }
 
@@ -241,10 +239,7 @@ fn parse_installed(file: &ManifestFile, text: &str, doc: &Value) -> Result<Catal
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn run(path: &str, text: &str) -> Result<Catalog, ParseError> {
-        parse(&ManifestFile { path, bytes: text.as_bytes() })
-    }
+    use crate::ecosystems::parse_claimed as run;
 
     #[test]
     fn lock_resolves_edges_through_replace_and_provide() {
@@ -289,7 +284,7 @@ mod tests {
             r#"{"license": "EUPL-1.2", "require": {"php": "^8.1", "Symfony/Console": "^6"}, "require-dev": {"phpunit/phpunit": "^10"}}"#,
         )
         .unwrap();
-        assert_eq!((c.packages[0].role, c.packages[0].name.as_str()), (PackageRole::Project, "web"));
+        assert_eq!((c.packages[0].role, c.packages[0].name.as_str()), (PackageRole::Project, ""));
         let deps: Vec<_> = c.packages[1..].iter().map(|p| (p.name.as_str(), p.scope)).collect();
         assert_eq!(deps, vec![("symfony/console", Scope::Runtime), ("phpunit/phpunit", Scope::Dev)]);
         let c = run("vendor/psr/log/composer.json", r#"{"name": "psr/log", "license": "MIT"}"#).unwrap();

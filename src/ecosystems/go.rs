@@ -261,10 +261,7 @@ fn parse_modules_txt(file: &ManifestFile, text: &str) -> Result<Catalog, ParseEr
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn run(path: &str, text: &str) -> Result<Catalog, ParseError> {
-        parse(&ManifestFile { path, bytes: text.as_bytes() })
-    }
+    use crate::ecosystems::parse_claimed as run;
 
     #[test]
     fn go_mod_requires_replaces_and_indirect_marks() {

@@ -217,10 +217,7 @@ fn parse_pom_properties(file: &ManifestFile, text: &str) -> Result<Catalog, Pars
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn run(path: &str, text: &str) -> Result<Catalog, ParseError> {
-        parse(&ManifestFile { path, bytes: text.as_bytes() })
-    }
+    use crate::ecosystems::parse_claimed as run;
 
     const POM: &str = r#"<?xml version="1.0"?>
 <project xmlns="http://maven.apache.org/POM/4.0.0">

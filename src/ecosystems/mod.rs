@@ -16,6 +16,7 @@ pub mod maven;
 pub mod npm;
 pub mod nuget;
 pub mod python;
+pub mod ruby;
 pub(crate) mod xml;
 
 /// A cataloger: the files it claims and the parser for them.
@@ -41,11 +42,20 @@ pub static CATALOGERS: &[Cataloger] = &[
     composer::CATALOGER,
     nuget::CATALOGER,
     python::CATALOGER,
+    ruby::CATALOGER,
 ];
 
 /// The catalogers that claim a file.
 pub fn claimants<'a>(path: &'a str, name: &'a str) -> impl Iterator<Item = &'static Cataloger> + use<'a> {
     CATALOGERS.iter().filter(move |c| (c.claims)(path, name))
+}
+
+/// Parse text as the cataloger that claims `path` would (for unit tests).
+#[cfg(test)]
+pub(crate) fn parse_claimed(path: &str, text: &str) -> Result<Catalog, ParseError> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let Some(c) = claimants(path, name).next() else { panic!("no cataloger claims {path}") };
+    (c.parse)(&ManifestFile { path, bytes: text.as_bytes() })
 }
 
 /// A claimed file, as handed to a parser.
@@ -79,6 +89,15 @@ pub struct Catalog {
     pub packages: Vec<Package>,
     /// Problems that did not stop the parse (an entry skipped, an unknown field value).
     pub warnings: Vec<String>,
+}
+
+impl Catalog {
+    /// Add a manifest's project, depending on each of `deps`, followed by the deps.
+    pub fn add_project(&mut self, mut project: Package, deps: Vec<Package>) {
+        project.dependencies.extend(deps.iter().map(Package::key));
+        self.packages.push(project);
+        self.packages.extend(deps);
+    }
 }
 
 /// Whether a package is the project a manifest describes, or something it uses.

@@ -62,11 +62,6 @@ fn literal_version(v: &str) -> Option<&str> {
     ok.then_some(v)
 }
 
-/// The folder's last name, for a project whose manifest does not name it.
-fn folder_name(dir: &str) -> &str {
-    dir.rsplit('/').next().filter(|s| !s.is_empty()).unwrap_or("root")
-}
-
 // ---------------------------------------------------------------------------------------
 // packages.lock.json
 
@@ -88,8 +83,8 @@ fn parse_lock(file: &ManifestFile, text: &str) -> Result<Catalog, ParseError> {
         .and_then(Value::as_object)
         .ok_or_else(|| ParseError::new("no `dependencies` object of target frameworks"))?;
     let mut cat = Catalog::default();
-    // The project this lockfile belongs to: the project file beside it.
-    let mut me = Package::new(PackageRole::Project, "nuget", folder_name(file.dir()), None);
+    // The project this lockfile belongs to: the project file beside it names it.
+    let mut me = Package::new(PackageRole::Project, "nuget", "", None);
     me.dir = Some(file.dir().to_string());
     me.scope = Scope::Runtime;
     let mut index: HashMap<String, usize> = HashMap::new();
@@ -220,9 +215,7 @@ fn parse_project(file: &ManifestFile, file_name: &str, root: &Element) -> Result
             deps.push(d);
         }
     }
-    me.dependencies = deps.iter().map(Package::key).collect();
-    cat.packages.push(me);
-    cat.packages.extend(deps);
+    cat.add_project(me, deps);
     Ok(cat)
 }
 
@@ -337,19 +330,14 @@ fn parse_nuspec(file: &ManifestFile, root: &Element) -> Result<Catalog, ParseErr
             deps.push(p);
         }
     }
-    me.dependencies = deps.iter().map(Package::key).collect();
-    cat.packages.push(me);
-    cat.packages.extend(deps);
+    cat.add_project(me, deps);
     Ok(cat)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn run(path: &str, text: &str) -> Result<Catalog, ParseError> {
-        parse(&ManifestFile { path, bytes: text.as_bytes() })
-    }
+    use crate::ecosystems::parse_claimed as run;
 
     #[test]
     fn literal_versions_only() {

@@ -56,9 +56,14 @@ pub fn assemble_root(label: &str, examined: Vec<Examined>) -> (Vec<Component>, V
     files.sort_by(|a, b| a.path.cmp(&b.path));
 
     let mut b = Builder { label, comps: Vec::new(), by_key: HashMap::new() };
+    // Member project -> the projects whose lockfile resolves it (a Gemfile.lock's PATH gems,
+    // a NuGet lockfile's project references): where its bare requirements are locked.
+    let mut resolved_by: HashMap<usize, Vec<usize>> = HashMap::new();
 
-    // 1. Projects: manifests' own packages, merged per (ecosystem, folder).
+    // 1. Projects: manifests' own packages, merged per (ecosystem, folder). Every folder
+    // project exists before lockfile members are matched to them by name.
     let mut sightings: Vec<Sighting> = Vec::new();
+    let mut file_projects: Vec<Vec<usize>> = Vec::with_capacity(catalogs.len());
     for (path, cat) in &catalogs {
         let mut proj_idx = Vec::new();
         for pkg in &cat.packages {
@@ -72,6 +77,9 @@ pub fn assemble_root(label: &str, examined: Vec<Examined>) -> (Vec<Component>, V
                 proj_idx.push(idx);
             }
         }
+        file_projects.push(proj_idx);
+    }
+    for ((path, cat), mut proj_idx) in catalogs.iter().zip(file_projects) {
         // Lockfile entries for workspace members: merge into the manifest project by name
         // (case-insensitively: NuGet writes project references in lower case). They own the
         // file's packages unless the file names its own project (a NuGet lockfile's
@@ -84,7 +92,9 @@ pub fn assemble_root(label: &str, examined: Vec<Examined>) -> (Vec<Component>, V
             {
                 b.absorb(idx, path, pkg);
                 b.by_key.insert((pkg.ecosystem.to_string(), pkg.key()), idx);
-                if !own_project {
+                if own_project {
+                    resolved_by.entry(idx).or_default().extend(proj_idx.iter().copied());
+                } else {
                     proj_idx.push(idx);
                 }
             }
@@ -118,7 +128,9 @@ pub fn assemble_root(label: &str, examined: Vec<Examined>) -> (Vec<Component>, V
         }
         let idx = if s.pkg.version.is_none() {
             // A requirement without a version: the locked package of that name, if any.
-            b.locked_by_name(s.pkg.ecosystem, &s.pkg.name, &owners).unwrap_or_else(|| b.dependency(&s.pkg))
+            let mut lockers = owners.clone();
+            lockers.extend(owners.iter().filter_map(|o| resolved_by.get(o)).flatten().copied());
+            b.locked_by_name(s.pkg.ecosystem, &s.pkg.name, &lockers).unwrap_or_else(|| b.dependency(&s.pkg))
         } else {
             b.dependency(&s.pkg)
         };
