@@ -73,17 +73,24 @@ pub fn examine_cached(
         ));
         return ex;
     }
-    let bytes = match read_capped(&file.abs, max_file_size) {
-        Ok(b) => b,
+    let Loaded { bytes, total, digest } = match read_capped(&file.abs, max_file_size, IN_MEMORY) {
+        Ok(r) => r,
         Err(e) => {
             ex.record.kind = "unreadable".into();
             ex.diagnostics.push(diag(Severity::Error, "unreadable", format!("cannot read: {e}")));
             return ex;
         }
     };
-    ex.bytes_read = bytes.len() as u64;
-    ex.record.size = bytes.len() as u64;
-    let sha256 = hex(&Sha256::digest(&bytes));
+    ex.bytes_read = total;
+    ex.record.size = total;
+    let sha256 = hex(&digest);
+    if total > bytes.len() as u64 {
+        ex.diagnostics.push(diag(
+            Severity::Warning,
+            "partly-searched",
+            format!("{total} bytes; hashed whole, searched in its first {} bytes only", bytes.len()),
+        ));
+    }
 
     ex.record.sha256 = Some(sha256.clone());
     for c in ecosystems::claimants(&file.rel, name) {
@@ -129,12 +136,38 @@ pub fn examine_cached(
     ex
 }
 
+/// How much of a file is held in memory for catalogers and detectors; the rest of a
+/// larger file (allowed by a raised `--max-file-size`) is hashed as it streams past.
+const IN_MEMORY: u64 = 64 * 1024 * 1024;
+
+struct Loaded {
+    /// The first `keep` bytes.
+    bytes: Vec<u8>,
+    /// How many bytes were read in all (at most `cap`).
+    total: u64,
+    digest: Vec<u8>,
+}
+
 /// Read at most `cap` bytes: a file that grew since it was listed is cut, not trusted.
-fn read_capped(path: &std::path::Path, cap: u64) -> std::io::Result<Vec<u8>> {
+/// Only the first `keep` bytes stay in memory; all are hashed.
+fn read_capped(path: &std::path::Path, cap: u64, keep: u64) -> std::io::Result<Loaded> {
     let f = std::fs::File::open(path)?;
-    let mut buf = Vec::new();
-    f.take(cap).read_to_end(&mut buf)?;
-    Ok(buf)
+    let mut f = f.take(cap);
+    let mut bytes = Vec::new();
+    (&mut f).take(keep).read_to_end(&mut bytes)?;
+    let mut hasher = Sha256::new();
+    hasher.update(&bytes);
+    let mut total = bytes.len() as u64;
+    let mut chunk = vec![0u8; 1 << 20];
+    loop {
+        let n = f.read(&mut chunk)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&chunk[..n]);
+        total += n as u64;
+    }
+    Ok(Loaded { bytes, total, digest: hasher.finalize().to_vec() })
 }
 
 pub fn hex(bytes: &[u8]) -> String {
@@ -145,4 +178,24 @@ pub fn hex(bytes: &[u8]) -> String {
         s.push(HEX[(b & 15) as usize] as char);
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_large_file_is_hashed_whole_but_held_only_in_part() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.txt");
+        let mut content = b"SPDX-License-Identifier: MIT\n".to_vec();
+        content.resize(3 << 20, b'x');
+        std::fs::write(&path, &content).unwrap();
+        let r = read_capped(&path, u64::MAX, 1 << 20).unwrap();
+        assert_eq!(r.bytes.len(), 1 << 20);
+        assert_eq!(r.total, 3 << 20);
+        assert_eq!(r.digest, Sha256::digest(&content).to_vec());
+        let capped = read_capped(&path, 2 << 20, 1 << 20).unwrap();
+        assert_eq!(capped.total, 2 << 20);
+    }
 }

@@ -1,11 +1,37 @@
 //! License evidence in text: pure functions from a file's text to findings.
 //!
-//! Owns: `SPDX-License-Identifier` tags (and, as the detectors grow, full texts,
-//! notices, references, proprietary markers and copyright statements). Every finding
-//! carries its lines, method, confidence and the rule that matched. Detectors never read
-//! files, never look at a file's name to invent a finding, and never panic on input.
+//! Owns `SPDX-License-Identifier` tags, full license texts (`text.rs`), standard notices,
+//! references and license URLs (`rules.rs`, data in `license-db/detect/rules.toml`),
+//! proprietary and public-domain markers, and copyright statements (`copyright.rs`).
+//! Every finding carries its lines, method, confidence and the rule that matched; several
+//! licenses in one file are reported region by region. A cheap prefilter keeps every
+//! matcher off files with nothing license-like in them. Detectors never read files, never
+//! look at a file's name to invent a finding, and never panic on input.
+
+mod copyright;
+pub mod lines;
+pub mod rules;
+pub mod text;
 
 use crate::inventory::model::{Copyright, LicenseFinding, Method};
+use aho_corasick::AhoCorasick;
+use lines::Stream;
+use rules::{Hit, Span};
+use std::sync::OnceLock;
+
+/// Every `LicenseRef-` id the detectors may emit; the license database defines each.
+pub const EMITTED_LICENSE_REFS: &[&str] = &[
+    "LicenseRef-kataster-commercial",
+    "LicenseRef-kataster-eula",
+    "LicenseRef-kataster-proprietary",
+    "LicenseRef-kataster-public-domain",
+    "LicenseRef-kataster-see-license-file",
+    "LicenseRef-kataster-unknown",
+];
+
+const PROPRIETARY: &str = "LicenseRef-kataster-proprietary";
+const UNKNOWN: &str = "LicenseRef-kataster-unknown";
+const SEE_FILE: &str = "LicenseRef-kataster-see-license-file";
 
 /// What the detectors found in one file.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -14,32 +40,300 @@ pub struct FileEvidence {
     pub copyrights: Vec<Copyright>,
 }
 
-/// Search a file's text for license evidence. `path` (relative, `/`-separated) is a hint
-/// for how to read the text (a LICENSE file, a source file), never a finding by itself.
-pub fn detect(_path: &str, text: &str) -> FileEvidence {
-    let mut ev = FileEvidence::default();
-    if !might_hold_license(text.as_bytes()) {
-        return ev;
+/// What the prefilter saw: which detectors have something to look at.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Prefilter {
+    pub tag: bool,
+    pub copyright: bool,
+    /// Words of license prose (license, warranty, public domain, proprietary...).
+    pub license: bool,
+    /// Words that full license texts share (warranty, redistribution, permission...).
+    pub text: bool,
+}
+
+impl Prefilter {
+    pub fn any(&self) -> bool {
+        self.tag || self.copyright || self.license
     }
-    ev.licenses.extend(tags(text));
-    ev
+}
+
+/// The prefilter's words, case-insensitive, with what each one wakes up.
+const KEYWORDS: &[(&str, u8)] = &[
+    ("spdx-license-identifier", 1),
+    ("copyright", 2),
+    ("(c)", 2),
+    ("©", 2),
+    ("&copy;", 2),
+    ("copr.", 2),
+    ("licen", 4),
+    ("gpl", 4),
+    ("rights reserved", 4),
+    ("public domain", 4),
+    ("proprietary", 4),
+    ("confidential", 4),
+    ("eula", 4),
+    ("warrant", 12),
+    ("redistribut", 12),
+    ("permission", 12),
+    ("licensor", 12),
+    ("as is", 12),
+    ("hereby", 12),
+];
+
+fn keyword_matcher() -> Option<&'static AhoCorasick> {
+    static AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    AC.get_or_init(|| {
+        AhoCorasick::builder().ascii_case_insensitive(true).build(KEYWORDS.iter().map(|(k, _)| k.as_bytes())).ok()
+    })
+    .as_ref()
+}
+
+/// Cheap prefilter over the bytes: which detectors could find anything here.
+pub fn prefilter(bytes: &[u8]) -> Prefilter {
+    let mut seen = 0u8;
+    if let Some(ac) = keyword_matcher() {
+        for m in ac.find_overlapping_iter(bytes) {
+            seen |= KEYWORDS.get(m.pattern().as_usize()).map(|k| k.1).unwrap_or(0);
+            if seen == 15 {
+                break;
+            }
+        }
+    }
+    Prefilter { tag: seen & 1 != 0, copyright: seen & 2 != 0, license: seen & 4 != 0, text: seen & 8 != 0 }
 }
 
 /// Cheap prefilter: does the text contain anything license-like at all?
 pub fn might_hold_license(bytes: &[u8]) -> bool {
-    memchr::memmem::find(bytes, b"SPDX-License-Identifier").is_some()
-        || memchr::memmem::find(bytes, b"icense").is_some()
-        || memchr::memmem::find(bytes, b"ICENSE").is_some()
-        || memchr::memmem::find(bytes, b"opyright").is_some()
-        || memchr::memmem::find(bytes, b"ights reserved").is_some()
+    prefilter(bytes).any()
+}
+
+/// Search a file's text for license evidence. `path` (relative, `/`-separated) is a hint
+/// for how to read the text, never a finding by itself.
+pub fn detect(_path: &str, text: &str) -> FileEvidence {
+    let mut ev = FileEvidence::default();
+    let pf = prefilter(text.as_bytes());
+    if !pf.any() {
+        return ev;
+    }
+    if pf.copyright {
+        ev.copyrights = copyright::copyrights(text);
+    }
+    let mut found: Vec<LicenseFinding> = if pf.tag { tags(text) } else { Vec::new() };
+    if pf.license || pf.text {
+        found.extend(licenses(text, pf));
+    }
+    found.sort_by(|a, b| {
+        (a.start_line, a.end_line, &a.expression, a.method as u8).cmp(&(
+            b.start_line,
+            b.end_line,
+            &b.expression,
+            b.method as u8,
+        ))
+    });
+    found.dedup_by(|a, b| a.expression == b.expression && a.method == b.method && a.start_line == b.start_line);
+    ev.licenses = found;
+    ev
+}
+
+/// Findings from texts, notices, references, URLs and markers, with overlaps resolved.
+fn licenses(text: &str, pf: Prefilter) -> Vec<LicenseFinding> {
+    let stream = Stream::new(text);
+    let to_finding = |h: Hit| {
+        let (start_line, end_line) = match h.span {
+            Span::Stream(s, e) => stream.lines_of(s, e),
+            Span::Lines(s, e) => (s, e),
+        };
+        LicenseFinding {
+            expression: h.expression,
+            start_line,
+            end_line,
+            method: h.method,
+            confidence: h.confidence,
+            rule: h.rule,
+        }
+    };
+    // 1. Full texts.
+    let matches = if pf.text && stream.len() >= 20 { text::find(&stream) } else { Vec::new() };
+    let mut texts: Vec<LicenseFinding> = Vec::new();
+    let mut exceptions: Vec<LicenseFinding> = Vec::new();
+    for m in &matches {
+        let f = LicenseFinding {
+            expression: m.id.to_string(),
+            start_line: stream.word_line(m.start_word),
+            end_line: stream.word_line(m.end_word.saturating_sub(1)),
+            method: Method::Text,
+            confidence: (m.score * 100.0).round() / 100.0,
+            rule: format!("spdx-text:{}", m.id),
+        };
+        if m.exception { exceptions.push(f) } else { texts.push(f) }
+    }
+    let in_text = |f: &LicenseFinding| {
+        texts.iter().chain(&exceptions).any(|t| t.start_line <= f.start_line && f.end_line <= t.end_line)
+    };
+    // 2. Notices, then references and pointers, then URLs: each kept when no stronger
+    //    finding covers its lines.
+    let mut notices: Vec<LicenseFinding> = Vec::new();
+    let mut refs: Vec<LicenseFinding> = Vec::new();
+    for h in rules::notices(&stream).into_iter().chain(rules::references(&stream)) {
+        let f = to_finding(h);
+        if in_text(&f) {
+            continue;
+        }
+        if f.method == Method::Notice { notices.push(f) } else { refs.push(f) }
+    }
+    refs.retain(|r| !notices.iter().any(|n| overlaps(n, r, 0)));
+    let mut markers: Vec<LicenseFinding> = Vec::new();
+    let mut urls: Vec<LicenseFinding> = Vec::new();
+    for h in rules::markers(&stream).into_iter().chain(rules::line_rules(text)) {
+        let f = to_finding(h);
+        if in_text(&f) {
+            continue;
+        }
+        match f.method {
+            Method::Url => urls.push(f),
+            Method::Reference if f.expression != SEE_FILE => {
+                if !notices.iter().chain(&refs).any(|n| overlaps(n, &f, 0)) {
+                    refs.push(f)
+                }
+            }
+            _ => markers.push(f),
+        }
+    }
+    // A bare GNU text says nothing of later versions; a notice beside it does.
+    for t in texts.iter_mut() {
+        let Some(stem) = t.expression.strip_suffix("-only") else { continue };
+        let later = format!("{stem}-or-later");
+        if notices.iter().chain(&refs).any(|n| n.expression == later) {
+            t.expression = later;
+        } else if spdx::license_id(&t.expression).is_some_and(|l| l.is_gnu()) {
+            t.confidence = t.confidence.min(0.75);
+        }
+    }
+    let mut out: Vec<LicenseFinding> = texts;
+    out.extend(notices);
+    out.extend(refs);
+    urls.retain(|u| !out.iter().any(|f| overlaps(f, u, 3)));
+    out.extend(urls);
+    // Exceptions join the license they modify.
+    for mut e in exceptions {
+        let base = out.iter().filter(|f| !f.expression.contains(' ')).map(|f| f.expression.clone()).next();
+        if let Some(b) = base
+            && let Some(expr) = crate::license::normalize_expression(&format!("{b} WITH {}", e.expression))
+        {
+            e.expression = expr;
+            out.push(e);
+        }
+    }
+    let has_license = !out.is_empty();
+    // Markers: pointers only where nothing names the license nearby; public-domain wording
+    // not inside a dedication already named.
+    for m in markers {
+        let keep = match m.expression.as_str() {
+            SEE_FILE => !out.iter().any(|f| overlaps(f, &m, 3)),
+            "LicenseRef-kataster-public-domain" => !out.iter().any(|f| overlaps(f, &m, 2)),
+            _ => true,
+        };
+        if keep {
+            out.push(m);
+        }
+    }
+    if !has_license {
+        out.extend(rights_reserved(&stream));
+        if out.is_empty() && pf.text {
+            out.extend(unknown(&stream));
+        }
+    }
+    out
+}
+
+fn overlaps(a: &LicenseFinding, b: &LicenseFinding, slack: u32) -> bool {
+    a.start_line <= b.end_line + slack && b.start_line <= a.end_line + slack
+}
+
+/// "All rights reserved" with no license grant anywhere in the file.
+fn rights_reserved(stream: &Stream) -> Option<LicenseFinding> {
+    let t = &stream.text;
+    let p = t.find("all rights reserved")?;
+    for grant in
+        ["permission is hereby granted", "permission to use", "redistribution and use", "is free software", "you may"]
+    {
+        if t.contains(grant) {
+            return None;
+        }
+    }
+    let (s, e) = stream.lines_of(p, p + "all rights reserved".len());
+    Some(LicenseFinding {
+        expression: PROPRIETARY.into(),
+        start_line: s,
+        end_line: e,
+        method: Method::Marker,
+        confidence: 0.6,
+        rule: "all-rights-reserved".into(),
+    })
+}
+
+/// License-like prose that matches nothing known: several of the phrases licenses are
+/// made of (a grant, conditions, a warranty disclaimer, a liability limit).
+fn unknown(stream: &Stream) -> Option<LicenseFinding> {
+    const GRANT: &[&str] = &[
+        "permission is hereby granted",
+        "hereby grants",
+        "hereby grant",
+        "is granted to",
+        "you may copy",
+        "you may use",
+        "grants you",
+    ];
+    const CONDITION: &[&str] = &[
+        "provided that",
+        "subject to the following conditions",
+        "the following conditions",
+        "must retain the above copyright notice",
+        "terms and conditions",
+    ];
+    const DISCLAIMER: &[&str] = &[
+        "without warranty",
+        "as is without",
+        "provided as is",
+        "warranties of merchantability",
+        "no warranty",
+        "disclaims all warranties",
+    ];
+    const LIABILITY: &[&str] =
+        &["be liable for any", "in no event shall", "liable for any damages", "limitation of liability"];
+    let t = &stream.text;
+    let mut first = usize::MAX;
+    let mut last = 0;
+    let mut groups = 0;
+    for group in [GRANT, CONDITION, DISCLAIMER, LIABILITY] {
+        let hits: Vec<usize> = group.iter().filter_map(|p| t.find(p).map(|s| s + p.len())).collect();
+        if let (Some(&lo), Some(&hi)) = (hits.iter().min(), hits.iter().max()) {
+            groups += 1;
+            first = first.min(lo);
+            last = last.max(hi);
+        }
+    }
+    if groups < 4 {
+        return None;
+    }
+    let (s, e) = stream.lines_of(first.saturating_sub(30), last);
+    Some(LicenseFinding {
+        expression: UNKNOWN.into(),
+        start_line: s,
+        end_line: e,
+        method: Method::Text,
+        confidence: 0.5,
+        rule: "unknown-license-text".into(),
+    })
 }
 
 /// `SPDX-License-Identifier:` tags in any comment style.
 pub fn tags(text: &str) -> Vec<LicenseFinding> {
-    const TAG: &str = "SPDX-License-Identifier:";
+    const TAG: &str = "spdx-license-identifier:";
     let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let Some(pos) = line.find(TAG) else { continue };
+    for (i, raw) in text.lines().enumerate() {
+        let line = lines::line_view(raw);
+        let Some(pos) = find_ascii_ci(&line, TAG) else { continue };
         let value = clean_tag_value(&line[pos + TAG.len()..]);
         if value.is_empty() {
             continue;
@@ -58,6 +352,12 @@ pub fn tags(text: &str) -> Vec<LicenseFinding> {
     out
 }
 
+/// Byte offset of an ASCII needle (lower case) in `hay`, ignoring ASCII case.
+fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
+    let n = needle.len();
+    hay.as_bytes().windows(n).position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
 /// Strip comment closers and trailing punctuation from a tag's value.
 fn clean_tag_value(v: &str) -> &str {
     let mut v = v.trim();
@@ -66,7 +366,9 @@ fn clean_tag_value(v: &str) -> &str {
             v = s.trim_end();
         }
     }
-    v.trim_end_matches([',', ';', '"', '\'']).trim()
+    // The expression ends where prose or code starts: `MIT */ code`, `MIT", ...`.
+    let end = v.find(['"', '\'', '`', ';', ',', '*', '<']).unwrap_or(v.len());
+    v[..end].trim()
 }
 
 /// Combine the findings of a file into one expression: distinct expressions joined by AND.

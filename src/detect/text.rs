@@ -1,0 +1,354 @@
+//! Full license texts: every license and exception on the SPDX list, found anywhere in a
+//! file, several per file, each with its own lines.
+//!
+//! Owns the template index (built once from the `spdx` crate's texts, on first use) and
+//! the region search. A file's words are cut into word pairs; an inverted index of the
+//! pairs that few licenses share proposes candidate licenses; for each candidate the
+//! positions of its pairs in the file are grouped into dense regions, and each region is
+//! scored by the Dice coefficient of its pairs against the template's. Overlapping regions
+//! keep the best score. Everything is linear in the file; the index is never rebuilt and
+//! never consulted for files without license-like words.
+
+use super::lines::Stream;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// Lowest Dice score a region needs to count as a license text.
+pub const MIN_SCORE: f32 = 0.80;
+/// A pair shared by more templates than this does not propose candidates.
+const MAX_POSTING: usize = 60;
+/// A template needs at least this many pairs to be searched for.
+const MIN_TEMPLATE_PAIRS: usize = 12;
+
+/// One license (or exception) text.
+pub struct Template {
+    /// The SPDX id.
+    pub id: &'static str,
+    /// True for an exception (`WITH` operand).
+    pub exception: bool,
+    /// Sorted word pairs with their counts.
+    pairs: Vec<(u64, u32)>,
+    /// Total number of pairs (with repetition).
+    total: u32,
+    /// Number of distinct pairs that are in the posting index.
+    indexed: u32,
+}
+
+pub struct Index {
+    pub templates: Vec<Template>,
+    /// Rare pairs, sorted: the pair, and where its templates start in `posted`.
+    postings: Vec<(u64, u32, u16)>,
+    posted: Vec<u16>,
+}
+
+impl Index {
+    fn templates_of(&self, h: u64) -> &[u16] {
+        match self.postings.binary_search_by_key(&h, |p| p.0) {
+            Ok(i) => {
+                let (_, start, len) = self.postings[i];
+                self.posted.get(start as usize..start as usize + len as usize).unwrap_or(&[])
+            }
+            Err(_) => &[],
+        }
+    }
+}
+
+/// A license text found in a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextMatch {
+    pub id: &'static str,
+    pub exception: bool,
+    pub score: f32,
+    /// Word range in the stream.
+    pub start_word: usize,
+    pub end_word: usize,
+}
+
+pub fn index() -> &'static Index {
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    INDEX.get_or_init(build)
+}
+
+fn word_hash(w: &str) -> u64 {
+    // FNV-1a: stable, fast, good enough for words.
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in w.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
+fn pair_hash(a: u64, b: u64) -> u64 {
+    a.rotate_left(17) ^ b.wrapping_mul(0x9e3779b97f4a7c15)
+}
+
+/// The word pairs of a stream, in order.
+pub fn pairs_of(stream: &Stream) -> Vec<u64> {
+    let hashes: Vec<u64> = stream.words().map(word_hash).collect();
+    hashes.windows(2).map(|w| pair_hash(w[0], w[1])).collect()
+}
+
+fn counted(mut p: Vec<u64>) -> Vec<(u64, u32)> {
+    p.sort_unstable();
+    let mut out: Vec<(u64, u32)> = Vec::with_capacity(p.len());
+    for h in p {
+        match out.last_mut() {
+            Some(last) if last.0 == h => last.1 += 1,
+            _ => out.push((h, 1)),
+        }
+    }
+    out
+}
+
+/// Which SPDX ids name the same text: the `spdx` crate lists GNU texts under several ids.
+/// Deprecated ids are dropped; of `-only` / `-or-later` with one text, `-only` stays (a bare
+/// GNU text says nothing about later versions).
+fn wanted(id: &str) -> bool {
+    match spdx::license_id(id) {
+        Some(l) => !l.is_deprecated() && !id.ends_with("-or-later"),
+        None => spdx::exception_id(id).is_some_and(|e| !e.is_deprecated()),
+    }
+}
+
+fn build() -> Index {
+    let mut templates = Vec::new();
+    let mut seen: HashMap<usize, ()> = HashMap::new();
+    let sources = spdx::text::LICENSE_TEXTS
+        .iter()
+        .map(|(id, t)| (*id, *t, false))
+        .chain(spdx::text::EXCEPTION_TEXTS.iter().map(|(id, t)| (*id, *t, true)));
+    for (id, text, exception) in sources {
+        if !wanted(id) || seen.insert(text.as_ptr() as usize, ()).is_some() {
+            continue;
+        }
+        let mut variants = vec![text];
+        // Many copies end with the terms and leave out the "how to apply" appendix.
+        if let Some(end) = text.find("END OF TERMS AND CONDITIONS") {
+            variants.push(&text[..end]);
+        }
+        for v in variants {
+            let p = pairs_of(&Stream::new(v));
+            if p.len() < MIN_TEMPLATE_PAIRS {
+                continue;
+            }
+            let total = p.len() as u32;
+            templates.push(Template { id, exception, pairs: counted(p), total, indexed: 0 });
+        }
+    }
+    let mut all: Vec<(u64, u16)> = Vec::new();
+    for (i, t) in templates.iter().enumerate() {
+        all.extend(t.pairs.iter().map(|&(h, _)| (h, i as u16)));
+    }
+    all.sort_unstable();
+    let mut postings = Vec::new();
+    let mut posted = Vec::new();
+    for group in all.chunk_by(|a, b| a.0 == b.0) {
+        if group.len() <= MAX_POSTING {
+            postings.push((group[0].0, posted.len() as u32, group.len() as u16));
+            posted.extend(group.iter().map(|g| g.1));
+            for g in group {
+                if let Some(t) = templates.get_mut(g.1 as usize) {
+                    t.indexed += 1;
+                }
+            }
+        }
+    }
+    Index { templates, postings, posted }
+}
+
+impl Template {
+    fn count(&self, h: u64) -> u32 {
+        match self.pairs.binary_search_by_key(&h, |p| p.0) {
+            Ok(i) => self.pairs[i].1,
+            Err(_) => 0,
+        }
+    }
+}
+
+/// Find license texts in a stream.
+pub fn find(stream: &Stream) -> Vec<TextMatch> {
+    let pairs = pairs_of(stream);
+    if pairs.len() < MIN_TEMPLATE_PAIRS {
+        return Vec::new();
+    }
+    let idx = index();
+    // Candidates: templates many of whose rare pairs occur in the file.
+    let mut distinct = pairs.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let mut hits: Vec<u32> = vec![0; idx.templates.len()];
+    for &h in &distinct {
+        for &t in idx.templates_of(h) {
+            if let Some(n) = hits.get_mut(t as usize) {
+                *n += 1;
+            }
+        }
+    }
+    let mut found = Vec::new();
+    for (tpl, &n) in idx.templates.iter().zip(&hits) {
+        if n >= 4 && n * 2 >= tpl.indexed.min(tpl.total) {
+            found.extend(regions(&pairs, tpl));
+        }
+    }
+    resolve(found)
+}
+
+/// Dense regions of a template's pairs in the file, scored.
+fn regions(pairs: &[u64], tpl: &Template) -> Vec<TextMatch> {
+    let positions: Vec<usize> = pairs.iter().enumerate().filter(|(_, h)| tpl.count(**h) > 0).map(|(i, _)| i).collect();
+    let gap = (tpl.total as usize / 8).max(25);
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..=positions.len() {
+        let split = i == positions.len() || positions[i] - positions[i - 1] > gap;
+        if !split {
+            continue;
+        }
+        let group = &positions[start..i];
+        start = i;
+        if (group.len() as u32) * 2 < tpl.total {
+            continue;
+        }
+        let (Some(&first), Some(&last)) = (group.first(), group.last()) else { continue };
+        let (first, last, score) = best_bounds(pairs, first, last, tpl);
+        if score >= MIN_SCORE {
+            out.push(TextMatch { id: tpl.id, exception: tpl.exception, score, start_word: first, end_word: last + 2 });
+        }
+    }
+    out
+}
+
+/// The sub-range of `first..=last` with the best Dice score against the template: the
+/// start is moved forward, then the end backward, each to its best place. Linear: the
+/// shared count is kept up to date as pairs leave the range.
+fn best_bounds(pairs: &[u64], first: usize, last: usize, tpl: &Template) -> (usize, usize, f32) {
+    let score = |inter: u32, len: usize| 2.0 * inter as f32 / (len as f32 + tpl.total as f32);
+    let count_range = |a: usize, b: usize| {
+        let mut counts: HashMap<u64, u32> = HashMap::with_capacity(b + 1 - a);
+        for &h in &pairs[a..=b] {
+            *counts.entry(h).or_insert(0) += 1;
+        }
+        let inter: u32 = counts.iter().map(|(h, n)| (*n).min(tpl.count(*h))).sum();
+        (counts, inter)
+    };
+    // A pair leaving the range lowers the shared count when the range held no more of it
+    // than the template.
+    let leave = |counts: &mut HashMap<u64, u32>, inter: &mut u32, h: u64| {
+        if let Some(n) = counts.get_mut(&h) {
+            if *n <= tpl.count(h) && *inter > 0 {
+                *inter -= 1;
+            }
+            *n -= 1;
+        }
+    };
+    let (mut counts, mut inter) = count_range(first, last);
+    let mut best = (score(inter, last + 1 - first), first);
+    for (a, &h) in pairs.iter().enumerate().take(last).skip(first) {
+        leave(&mut counts, &mut inter, h);
+        let s = score(inter, last - a);
+        if s > best.0 {
+            best = (s, a + 1);
+        }
+    }
+    let start = best.1;
+    let (mut counts, mut inter) = count_range(start, last);
+    let mut best = (score(inter, last + 1 - start), last);
+    for b in (start + 1..=last).rev() {
+        leave(&mut counts, &mut inter, pairs[b]);
+        let s = score(inter, b - start);
+        if s > best.0 {
+            best = (s, b - 1);
+        }
+    }
+    (start, best.1, best.0)
+}
+
+/// Keep the best of overlapping matches: by score, then by the commoner license.
+fn resolve(mut found: Vec<TextMatch>) -> Vec<TextMatch> {
+    // Near-equal scores go to the license people mostly use (Apache-2.0 over Pixar, its
+    // modified copy).
+    let rank = |m: &TextMatch| m.score + if preference(m.id) < u8::MAX { 0.015 } else { 0.0 };
+    found.sort_by(|a, b| {
+        rank(b)
+            .partial_cmp(&rank(a))
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(preference(a.id).cmp(&preference(b.id)))
+            .then(a.id.cmp(b.id))
+    });
+    let mut kept: Vec<TextMatch> = Vec::new();
+    for m in found {
+        let overlaps = kept.iter().any(|k| {
+            let lo = k.start_word.max(m.start_word);
+            let hi = k.end_word.min(m.end_word);
+            let shorter = (k.end_word - k.start_word).min(m.end_word - m.start_word).max(1);
+            hi > lo && (hi - lo) * 3 > shorter
+        });
+        if !overlaps {
+            kept.push(m);
+        }
+    }
+    kept.sort_by_key(|m| m.start_word);
+    kept
+}
+
+/// Among equal scores, the licenses people mostly use win over rare near-copies.
+fn preference(id: &str) -> u8 {
+    const COMMON: &[&str] = &[
+        "MIT",
+        "Apache-2.0",
+        "BSD-3-Clause",
+        "BSD-2-Clause",
+        "ISC",
+        "GPL-2.0-only",
+        "GPL-3.0-only",
+        "LGPL-2.1-only",
+        "LGPL-3.0-only",
+        "AGPL-3.0-only",
+        "MPL-2.0",
+        "Unlicense",
+        "CC0-1.0",
+        "Zlib",
+        "BSL-1.0",
+        "0BSD",
+        "EPL-2.0",
+        "EPL-1.0",
+        "EUPL-1.2",
+        "CDDL-1.0",
+    ];
+    COMMON.iter().position(|c| *c == id).map(|p| p as u8).unwrap_or(u8::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spdx_text(id: &str) -> &'static str {
+        spdx::text::LICENSE_TEXTS.iter().find(|(i, _)| *i == id).map(|(_, t)| *t).unwrap_or("")
+    }
+
+    #[test]
+    fn finds_a_commented_text_with_its_words() {
+        let body: String = spdx_text("MIT").lines().map(|l| format!("// {l}\n")).collect();
+        let text = format!("fn main() {{}}\n// Copyright (c) 2021 Jane Roe\n{body}\nfn x() {{}}\n");
+        let m = find(&Stream::new(&text));
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert_eq!(m[0].id, "MIT");
+        assert!(m[0].score > 0.95);
+    }
+
+    #[test]
+    fn two_texts_in_one_file_are_two_matches() {
+        let text = format!("{}\n\n----\n\n{}", spdx_text("Apache-2.0"), spdx_text("BSD-3-Clause"));
+        let s = Stream::new(&text);
+        let ids: Vec<_> = find(&s).iter().map(|m| m.id).collect();
+        assert_eq!(ids, vec!["Apache-2.0", "BSD-3-Clause"]);
+    }
+
+    #[test]
+    fn gnu_texts_are_named_only() {
+        let s = Stream::new(spdx_text("GPL-3.0-only"));
+        let ids: Vec<_> = find(&s).iter().map(|m| m.id).collect();
+        assert_eq!(ids, vec!["GPL-3.0-only"]);
+    }
+}
