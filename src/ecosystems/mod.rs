@@ -12,6 +12,7 @@ use crate::license::DeclaredLicense;
 pub mod cargo;
 pub mod composer;
 pub mod go;
+pub mod gradle;
 pub mod maven;
 pub mod npm;
 pub mod nuget;
@@ -38,6 +39,7 @@ pub static CATALOGERS: &[Cataloger] = &[
     cargo::CATALOGER,
     go::CATALOGER,
     maven::CATALOGER,
+    gradle::CATALOGER,
     npm::CATALOGER,
     composer::CATALOGER,
     nuget::CATALOGER,
