@@ -90,9 +90,5 @@ fn scan_joins_lock_manifest_and_vendor_into_one_component_per_package() {
 
 #[test]
 fn truncated_lock_gives_a_diagnostic_with_file_and_line() {
-    let e = try_parse("composer", "composer/corrupt/composer.lock").unwrap_err();
-    assert_eq!(e.line, Some(40), "{e}");
-    let inv = scan_json(&fixtures().join("composer/corrupt"));
-    let d = diagnostics_for(&inv, "composer.lock");
-    assert!(d.iter().any(|m| m.starts_with("parse-error") && m.contains("line 40")), "{d:?}");
+    assert_parse_error_at("composer", "composer/corrupt", "composer.lock", 40);
 }

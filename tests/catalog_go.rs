@@ -69,11 +69,6 @@ fn scan_merges_the_three_files_into_one_inventory() {
 
 #[test]
 fn corrupt_files_give_diagnostics_with_file_and_line() {
-    let e = try_parse("golang", "go/corrupt/go.mod").unwrap_err();
-    assert_eq!(e.line, Some(11), "{e}");
-    let e = try_parse("golang", "go/corrupt/go.sum").unwrap_err();
-    assert_eq!(e.line, Some(2), "{e}");
-    let inv = scan_json(&fixtures().join("go/corrupt"));
-    let d = diagnostics_for(&inv, "go.mod");
-    assert!(d.iter().any(|m| m.starts_with("parse-error") && m.contains("line 11")), "{d:?}");
+    assert_parse_error_at("golang", "go/corrupt", "go.mod", 11);
+    assert_parse_error_at("golang", "go/corrupt", "go.sum", 2);
 }

@@ -49,9 +49,5 @@ fn scan_gives_one_project_per_module_and_merges_shared_modules() {
 
 #[test]
 fn damaged_lockfile_gives_a_diagnostic_with_file_and_line() {
-    let e = try_parse("gradle", "gradle/corrupt/gradle.lockfile").unwrap_err();
-    assert_eq!(e.line, Some(12), "{e}");
-    let inv = scan_json(&fixtures().join("gradle/corrupt"));
-    let d = diagnostics_for(&inv, "gradle.lockfile");
-    assert!(d.iter().any(|m| m.starts_with("parse-error") && m.contains("line 12")), "{d:?}");
+    assert_parse_error_at("gradle", "gradle/corrupt", "gradle.lockfile", 12);
 }

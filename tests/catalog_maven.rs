@@ -84,9 +84,5 @@ fn packaged_artifact_is_an_installed_dependency_owning_its_folder() {
 
 #[test]
 fn truncated_pom_gives_a_diagnostic_with_file_and_line() {
-    let e = try_parse("maven", "maven/corrupt/pom.xml").unwrap_err();
-    assert_eq!(e.line, Some(41), "{e}");
-    let inv = scan_json(&fixtures().join("maven/corrupt"));
-    let d = diagnostics_for(&inv, "pom.xml");
-    assert!(d.iter().any(|m| m.starts_with("parse-error") && m.contains("line 41")), "{d:?}");
+    assert_parse_error_at("maven", "maven/corrupt", "pom.xml", 41);
 }

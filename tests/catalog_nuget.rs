@@ -107,11 +107,6 @@ fn packages_config_and_restored_nuspecs() {
 
 #[test]
 fn truncated_files_give_diagnostics_with_file_and_line() {
-    let e = try_parse("nuget", "nuget/corrupt/packages.lock.json").unwrap_err();
-    assert_eq!(e.line, Some(21), "{e}");
-    let e = try_parse("nuget", "nuget/corrupt/packages.config").unwrap_err();
-    assert_eq!(e.line, Some(5), "{e}");
-    let inv = scan_json(&fixtures().join("nuget/corrupt"));
-    let d = diagnostics_for(&inv, "packages.lock.json");
-    assert!(d.iter().any(|m| m.starts_with("parse-error") && m.contains("line 21")), "{d:?}");
+    assert_parse_error_at("nuget", "nuget/corrupt", "packages.lock.json", 21);
+    assert_parse_error_at("nuget", "nuget/corrupt", "packages.config", 5);
 }

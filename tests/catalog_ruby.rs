@@ -98,9 +98,5 @@ fn platform_gems_are_one_package_each_with_checksums() {
 
 #[test]
 fn truncated_lock_gives_a_diagnostic_with_file_and_line() {
-    let e = try_parse("gem", "ruby/corrupt/Gemfile.lock").unwrap_err();
-    assert_eq!(e.line, Some(20), "{e}");
-    let inv = scan_json(&fixtures().join("ruby/corrupt"));
-    let d = diagnostics_for(&inv, "Gemfile.lock");
-    assert!(d.iter().any(|m| m.starts_with("parse-error") && m.contains("line 20")), "{d:?}");
+    assert_parse_error_at("gem", "ruby/corrupt", "Gemfile.lock", 20);
 }

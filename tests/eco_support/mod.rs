@@ -74,3 +74,14 @@ pub fn diagnostics_for(inv: &Value, path: &str) -> Vec<String> {
         .map(|d| format!("{}: {}", d["code"].as_str().unwrap_or(""), d["message"].as_str().unwrap_or("")))
         .collect()
 }
+
+/// A damaged file: its parse fails at `line`, and a scan of its folder reports a parse
+/// error naming the file and that line (and still succeeds).
+pub fn assert_parse_error_at(ecosystem: &str, folder: &str, file: &str, line: u32) {
+    let e = try_parse(ecosystem, &format!("{folder}/{file}")).unwrap_err();
+    assert_eq!(e.line, Some(line), "{e}");
+    let inv = scan_json(&fixtures().join(folder));
+    let d = diagnostics_for(&inv, file);
+    let wanted = format!("line {line}");
+    assert!(d.iter().any(|m| m.starts_with("parse-error") && m.contains(&wanted)), "{d:?}");
+}
