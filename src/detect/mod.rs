@@ -120,7 +120,8 @@ pub fn detect(_path: &str, text: &str) -> FileEvidence {
     }
     let mut found: Vec<LicenseFinding> = if pf.tag { tags(text) } else { Vec::new() };
     if pf.license || pf.text {
-        found.extend(licenses(text, pf));
+        let tagged = !found.is_empty();
+        found.extend(licenses(text, pf, tagged));
     }
     found.sort_by(|a, b| {
         (a.start_line, a.end_line, &a.expression, a.method as u8).cmp(&(
@@ -136,7 +137,7 @@ pub fn detect(_path: &str, text: &str) -> FileEvidence {
 }
 
 /// Findings from texts, notices, references, URLs and markers, with overlaps resolved.
-fn licenses(text: &str, pf: Prefilter) -> Vec<LicenseFinding> {
+fn licenses(text: &str, pf: Prefilter, tagged: bool) -> Vec<LicenseFinding> {
     let stream = Stream::new(text);
     let to_finding = |h: Hit| {
         let (start_line, end_line) = match h.span {
@@ -224,7 +225,7 @@ fn licenses(text: &str, pf: Prefilter) -> Vec<LicenseFinding> {
             out.push(e);
         }
     }
-    let has_license = !out.is_empty();
+    let has_license = tagged || !out.is_empty();
     // Markers: pointers only where nothing names the license nearby; public-domain wording
     // not inside a dedication already named.
     for m in markers {

@@ -118,8 +118,10 @@ fn compile() -> Compiled {
     alternatives.sort_by_key(|a| std::cmp::Reverse(a.len()));
     let any = alternatives.join("|");
     let never = || Regex::new("$^").expect("constant regex");
+    // "licensed under the NAME", "dual licensed as NAME and NAME", "under the NAME license"
+    // (without a verb, the word license must follow), "NAME licensed".
     let reference = re(&format!(
-        r"\b{VERB} (?:to you )?(?:(?:both|solely|only|freely|exclusively|jointly) )?under (?:the )?(?:terms (?:and conditions )?of (?:the )?)?(?P<either>(?:either|both|one) (?:of )?(?:the )?)?(?P<name>{any})\b"
+        r"\b(?:(?P<verb>{VERB}) (?:to you )?(?:(?:both|solely|only|freely|exclusively|jointly) )?(?:under|as)|under) (?:the )?(?:terms (?:and conditions )?of (?:the )?)?(?P<either>(?:either|both|one) (?:of )?(?:the )?)?(?P<name>{any})\b(?P<lic> licen[cs]ed?\b)?|\b(?P<name2>{any}) licen[cs]ed\b"
     ))
     .unwrap_or_else(never);
     let follow = re(&format!(
@@ -241,8 +243,17 @@ pub fn references(stream: &Stream) -> Vec<Hit> {
     let mut out = Vec::new();
     let mut pos = 0;
     while let Some(m) = c.reference.captures_at(t, pos) {
-        let (Some(whole), Some(name)) = (m.get(0), m.name("name")) else { break };
+        let Some(whole) = m.get(0) else { break };
         pos = whole.end().max(pos + 1);
+        let Some(name) = m.name("name").or(m.name("name2")) else { continue };
+        // Without a verb, "under X" is a license only when X is named a license.
+        if m.name("name").is_some()
+            && m.name("verb").is_none()
+            && m.name("lic").is_none()
+            && !name.as_str().contains("licen")
+        {
+            continue;
+        }
         let mut exprs: Vec<String> = Vec::new();
         let mut conf: f32 = 1.0;
         let mut end = name.end();
@@ -544,6 +555,11 @@ mod tests {
         let t = "Licensed under either of\n\n * Apache License, Version 2.0, ([LICENSE-APACHE](LICENSE-APACHE) or http://www.apache.org/licenses/LICENSE-2.0)\n * MIT license ([LICENSE-MIT](LICENSE-MIT) or http://opensource.org/licenses/MIT)\n\nat your option.";
         assert_eq!(refs(t)[0].0, "Apache-2.0 OR MIT");
         assert_eq!(refs("dual licensed under the MIT and GPL-2.0 licenses")[0].0, "MIT OR GPL-2.0-only");
+        assert_eq!(refs("// Dual licensed as MIT and Apache 2.0 just like the rest")[0].0, "MIT OR Apache-2.0");
+        assert_eq!(refs("//! Copyright 2015, Yuheng Chen. Apache 2 licensed.")[0].0, "Apache-2.0");
+        assert_eq!(refs("who posted this gist under CC0 1.0 Universal licence")[0].0, "CC0-1.0");
+        assert!(refs("let license = get_license(); // under mit we check").is_empty());
+        assert!(refs("the license field holds an SPDX expression such as MIT").is_empty());
     }
 
     #[test]

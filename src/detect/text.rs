@@ -273,6 +273,8 @@ fn resolve(mut found: Vec<TextMatch>) -> Vec<TextMatch> {
         rank(b)
             .partial_cmp(&rank(a))
             .unwrap_or(std::cmp::Ordering::Equal)
+            // The longer of two equal matches explains more (LGPL-3.0 holds the GPL-3.0).
+            .then((b.end_word - b.start_word).cmp(&(a.end_word - a.start_word)))
             .then(preference(a.id).cmp(&preference(b.id)))
             .then(a.id.cmp(b.id))
     });
