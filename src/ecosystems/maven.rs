@@ -172,6 +172,8 @@ fn parse_pom(file: &ManifestFile, root: &Element) -> Result<Catalog, ParseError>
                 Some(raw) => resolve(&format!("{g}:{a} version"), Some(raw), d.line, &mut cat.warnings),
                 None => managed.and_then(|m| m.0.clone()),
             };
+            // A version range (`[1.0,2.0)`) names no version; the build picks one.
+            let version = version.filter(|v| !v.starts_with(['[', '(']));
             let scope = text_of(d, "scope").or_else(|| managed.and_then(|m| m.1.as_deref())).unwrap_or("compile");
             let scope = match scope {
                 "compile" | "runtime" => Scope::Runtime,
@@ -233,6 +235,7 @@ mod tests {
     <dependency><groupId>${project.groupId}</groupId><artifactId>api</artifactId><version>${project.version}</version><optional>true</optional></dependency>
     <dependency><groupId>junit</groupId><artifactId>junit</artifactId></dependency>
     <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-api</artifactId><version>${slf4j.version}</version><scope>provided</scope></dependency>
+    <dependency><groupId>org.a</groupId><artifactId>ranged</artifactId><version>[1.0,2.0)</version></dependency>
   </dependencies>
 </project>
 "#;
@@ -254,9 +257,10 @@ mod tests {
                 ("pkg:maven/org.example/api@2.1.0", Scope::Optional, 12),
                 ("pkg:maven/junit/junit@4.13.2", Scope::Dev, 13),
                 ("pkg:maven/org.slf4j/slf4j-api", Scope::Dev, 14),
+                ("pkg:maven/org.a/ranged", Scope::Runtime, 15),
             ]
         );
-        assert_eq!(me.dependencies.len(), 4);
+        assert_eq!(me.dependencies.len(), 5);
         assert!(c.warnings.iter().any(|w| w.contains("slf4j.version")), "{:?}", c.warnings);
     }
 
