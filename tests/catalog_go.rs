@@ -22,8 +22,9 @@ fn go_mod_gives_the_module_and_its_requirements() {
     assert_eq!((pflag.direct, pflag.scope, pflag.line), (Some(true), Scope::Runtime, Some(13)));
     let spew = pkg(&c, "pkg:golang/github.com/davecgh/go-spew@v1.1.1");
     assert_eq!(spew.direct, Some(false));
-    // The local replacement stays the required module; the excluded version is no package.
-    pkg(&c, "pkg:golang/example.org/fahrplan/tools@v0.0.0-00010101000000-000000000000");
+    // The local replacement is code of the tree, without a version; the excluded version is
+    // no package.
+    pkg(&c, "pkg:golang/example.org/fahrplan/tools");
     assert!(c.packages.iter().all(|p| p.version.as_deref() != Some("v0.8.0")));
     assert!(c.warnings.iter().any(|w| w.contains("./tools")), "{:?}", c.warnings);
     assert_eq!(me.dependencies.len(), 4);
@@ -47,7 +48,7 @@ fn modules_txt_gives_vendored_modules_with_their_folders() {
     let errors = pkg(&c, "pkg:golang/github.com/pkg/errors@v0.9.1");
     assert_eq!(errors.dir.as_deref(), Some("go/module-replace-vendor/vendor/github.com/pkg/errors"));
     assert_eq!(errors.line, Some(10));
-    let tools = pkg(&c, "pkg:golang/example.org/fahrplan/tools@v0.0.0-00010101000000-000000000000");
+    let tools = pkg(&c, "pkg:golang/example.org/fahrplan/tools");
     assert_eq!(tools.dir.as_deref(), Some("go/module-replace-vendor/vendor/example.org/fahrplan/tools"));
 }
 
@@ -63,6 +64,12 @@ fn scan_merges_the_three_files_into_one_inventory() {
     assert_eq!(uuid["projects"], serde_json::json!([format!("{root}:project:golang:.")]));
     let tools = component(&inv, &format!("{root}:project:golang:tools"));
     assert_eq!(tools["name"], "example.org/fahrplan/tools");
+    // The replaced requirement is an edge to that project, not a component of its own.
+    let me = component(&inv, &format!("{root}:project:golang:."));
+    assert!(me["dependencies"].as_array().unwrap().iter().any(|d| d == &tools["id"]), "{me}");
+    assert!(
+        inv["components"].as_array().unwrap().iter().all(|c| c["version"].is_string() || c["kind"] != "dependency")
+    );
     // go.sum: as many components as modules.
     assert_eq!(components_from(&inv, "go.sum").len(), 5);
 }

@@ -186,9 +186,11 @@ fn parse_go_mod(file: &ManifestFile, text: &str) -> Result<Catalog, ParseError> 
     for (path, version, indirect, line) in requires {
         let mut d = match replacement(&replaces, &path, &version) {
             Some(Target::Module(to, v)) => module(PackageRole::Dependency, to, Some(v.as_str())),
+            // Code of this tree: no version of its own; the assembly links it to the module
+            // project of that path, if the tree has it.
             Some(Target::Dir(dir)) => {
                 cat.warnings.push(format!("{path} {version} is replaced by the directory {dir}"));
-                module(PackageRole::Dependency, &path, Some(&version))
+                module(PackageRole::Dependency, &path, None)
             }
             None => module(PackageRole::Dependency, &path, Some(&version)),
         };
@@ -245,7 +247,7 @@ fn parse_modules_txt(file: &ManifestFile, text: &str) -> Result<Catalog, ParseEr
             // A replacement without a version records a wildcard `replace`, not a module.
             [_, "=>", ..] => continue,
             [path, version] => module(PackageRole::Dependency, path, Some(version)),
-            [path, version, "=>", dir] if is_dir_path(dir) => module(PackageRole::Dependency, path, Some(version)),
+            [path, _, "=>", dir] if is_dir_path(dir) => module(PackageRole::Dependency, path, None),
             [_, _, "=>", to, to_version] => module(PackageRole::Dependency, to, Some(to_version)),
             _ => return Err(ParseError::at(no, format!("malformed module line: {line:?}"))),
         };
