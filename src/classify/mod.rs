@@ -1,5 +1,6 @@
-//! Verdicts: the classification of each component's license (filled in by the
-//! classification stage; until then components carry `classification: null`).
+//! Verdicts: the classification of each component's license.
+
+pub mod expr;
 
 use crate::inventory::model::Inventory;
 

@@ -5,6 +5,8 @@
 //! normalizer and the data compiled in from `license-db/`; it never reads files at run time
 //! and knows nothing of scans.
 
+pub mod db;
+
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -77,20 +79,199 @@ pub fn canonical_id(token: &str) -> Option<String> {
 /// Turn a license text as people write it into an SPDX expression.
 ///
 /// Accepts SPDX expressions in any case (`mit or apache-2.0`), deprecated ids, `/` as
-/// `OR`, and the imprecise names the `spdx` crate knows. Returns `expression: None`
-/// when the text is not understood; it never guesses silently: a guess sets `inferred`.
+/// `OR`, the names and URLs of the alias table in `license-db/aliases.toml`, PyPI
+/// classifiers, npm's legacy `{"type": ...}` objects, GNU short forms (`GPLv2+`), and the
+/// imprecise names the `spdx` crate knows. Returns `expression: None` when the text is not
+/// understood; it never guesses silently: a guess sets `inferred`.
 pub fn normalize(raw: &str) -> Normalized {
+    normalize_depth(raw, 0)
+}
+
+const NOT_UNDERSTOOD: Normalized = Normalized { expression: None, inferred: false };
+
+fn normalize_depth(raw: &str, depth: u8) -> Normalized {
     let text = raw.trim();
-    if text.is_empty() {
-        return Normalized { expression: None, inferred: false };
+    if text.is_empty() || depth > 3 {
+        return NOT_UNDERSTOOD;
+    }
+    if (text.starts_with('{') || text.starts_with('['))
+        && let Ok(v) = serde_json::from_str::<serde_json::Value>(text)
+    {
+        return from_json(&v, depth);
+    }
+    // The alias table first: "MIT/X11" is one license, not `MIT OR X11`.
+    if let Some((expr, inferred)) = db::db().alias(text)
+        && let Some(e) = normalize_expression(expr)
+    {
+        return Normalized { expression: Some(e), inferred };
     }
     if let Some(expr) = normalize_expression(text) {
         return Normalized { expression: Some(expr), inferred: false };
     }
+    if let Some(n) = by_name(text, depth) {
+        return n;
+    }
+    if let Some(n) = composite(text, depth) {
+        return n;
+    }
     if let Some((id, _)) = spdx::imprecise_license_id(text) {
         return Normalized { expression: Some(id.name.to_string()), inferred: true };
     }
-    Normalized { expression: None, inferred: false }
+    NOT_UNDERSTOOD
+}
+
+/// npm's legacy forms: `{"type": "MIT", "url": ...}` and a list of them (a choice).
+fn from_json(v: &serde_json::Value, depth: u8) -> Normalized {
+    match v {
+        serde_json::Value::String(s) => normalize_depth(s, depth + 1),
+        serde_json::Value::Object(o) => {
+            for key in ["type", "name", "license", "url"] {
+                if let Some(serde_json::Value::String(s)) = o.get(key) {
+                    let n = normalize_depth(s, depth + 1);
+                    if n.expression.is_some() {
+                        return n;
+                    }
+                }
+            }
+            NOT_UNDERSTOOD
+        }
+        serde_json::Value::Array(items) => {
+            let parts: Vec<Normalized> = items.iter().map(|i| from_json(i, depth + 1)).collect();
+            join(&parts, "OR").unwrap_or(NOT_UNDERSTOOD)
+        }
+        _ => NOT_UNDERSTOOD,
+    }
+}
+
+/// Join understood parts with an operator; `None` if any part is not understood.
+fn join(parts: &[Normalized], op: &str) -> Option<Normalized> {
+    if parts.is_empty() {
+        return None;
+    }
+    let mut exprs = Vec::new();
+    for p in parts {
+        let e = p.expression.as_deref()?;
+        exprs.push(if e.contains(' ') { format!("({e})") } else { e.to_string() });
+    }
+    let expression = normalize_expression(&exprs.join(&format!(" {op} ")))?;
+    Some(Normalized { expression: Some(expression), inferred: parts.iter().any(|p| p.inferred) })
+}
+
+/// A name, URL or classifier for one license (or a fixed combination in the alias table).
+fn by_name(text: &str, depth: u8) -> Option<Normalized> {
+    let db = db::db();
+    let exact =
+        |expr: &str, inferred: bool| normalize_expression(expr).map(|e| Normalized { expression: Some(e), inferred });
+    if let Some((expr, inferred)) = db.alias(text) {
+        return exact(expr, inferred);
+    }
+    let lower = text.to_ascii_lowercase();
+    if let Some(rest) = lower.strip_prefix("see license in").or_else(|| lower.strip_prefix("see licence in"))
+        && !rest.trim().is_empty()
+    {
+        return exact("LicenseRef-kataster-see-license-file", false);
+    }
+    // PyPI classifiers: `License :: OSI Approved :: MIT License`.
+    if lower.starts_with("license ::") {
+        let last = text.rsplit("::").next().unwrap_or("").trim();
+        if last.eq_ignore_ascii_case("OSI Approved") {
+            return None;
+        }
+        return by_name(last, depth + 1).or_else(|| exact_or_none(last));
+    }
+    // URLs that carry the id: licenses.nuget.org/EXPR, opensource.org/licenses/ID, spdx.org/licenses/ID.
+    let key = db::alias_key(text);
+    for prefix in ["licenses.nuget.org/", "opensource.org/licenses/", "opensource.org/license/", "spdx.org/licenses/"] {
+        if let Some(rest) = key.strip_prefix(prefix) {
+            let decoded = rest.replace("%20", " ").replace("%28", "(").replace("%29", ")").replace('+', " ");
+            let decoded = if prefix.starts_with("licenses.nuget") { decoded } else { rest.to_string() };
+            return normalize_expression(&decoded).map(|e| Normalized { expression: Some(e), inferred: false });
+        }
+    }
+    if let Some(n) = gnu_short_form(text) {
+        return Some(n);
+    }
+    // "The X License", "X License", "X 2.0" (spaces for dashes).
+    let mut stem = lower.trim().to_string();
+    if let Some(s) = stem.strip_prefix("the ") {
+        stem = s.to_string();
+    }
+    for suffix in [" license", " licence"] {
+        if let Some(s) = stem.strip_suffix(suffix) {
+            stem = s.trim().to_string();
+        }
+    }
+    if stem != lower {
+        if let Some((expr, inferred)) = db.alias(&stem) {
+            return exact(expr, inferred);
+        }
+        if let Some(e) = exact_or_none(&stem) {
+            return Some(e);
+        }
+    }
+    if let Some(e) = canonical_id(&stem.split_whitespace().collect::<Vec<_>>().join("-")) {
+        return exact(&e, false);
+    }
+    // "Mozilla Public License 2.0 (MPL 2.0)": the part in parentheses.
+    if let (Some(open), true) = (text.rfind('('), text.ends_with(')')) {
+        let inner = &text[open + 1..text.len() - 1];
+        let outer = text[..open].trim();
+        if depth < 3 {
+            if let Some(n) = by_name(outer, depth + 1) {
+                return Some(n);
+            }
+            return by_name(inner, depth + 1).or_else(|| exact_or_none(inner));
+        }
+    }
+    None
+}
+
+fn exact_or_none(text: &str) -> Option<Normalized> {
+    normalize_expression(text).map(|e| Normalized { expression: Some(e), inferred: false })
+}
+
+/// `GPLv2`, `GPL v3+`, `LGPLv2.1 or later`, `AGPL-3`: GNU licenses by their short names.
+fn gnu_short_form(text: &str) -> Option<Normalized> {
+    static RE: OnceLock<Option<regex::Regex>> = OnceLock::new();
+    let re = RE
+        .get_or_init(|| {
+            regex::Regex::new(
+                r"(?i)^(a|l)?gpl\s*-?\s*v?\s*(\d)(?:\.(\d))?\s*(\+|-?\s*or[\s-]*later|or any later version|-?\s*only)?$",
+            )
+            .ok()
+        })
+        .as_ref()?;
+    let c = re.captures(text.trim())?;
+    let prefix = c.get(1).map(|m| m.as_str().to_ascii_uppercase()).unwrap_or_default();
+    let major = c.get(2)?.as_str();
+    let minor = c.get(3).map(|m| m.as_str()).unwrap_or("0");
+    let later = c.get(4).is_some_and(|m| !m.as_str().to_ascii_lowercase().contains("only"));
+    let id = format!("{prefix}GPL-{major}.{minor}-{}", if later { "or-later" } else { "only" });
+    spdx::license_id(&id).map(|l| Normalized { expression: Some(l.name.to_string()), inferred: false })
+}
+
+/// `Apache 2.0 or MIT`, `MIT and BSD-3-Clause`: names joined by a word operator.
+fn composite(text: &str, depth: u8) -> Option<Normalized> {
+    if depth > 2 || text.contains('(') {
+        return None;
+    }
+    let lower = text.to_ascii_lowercase();
+    for op in ["or", "and"] {
+        let sep = format!(" {op} ");
+        if !lower.contains(&sep) {
+            continue;
+        }
+        let mut parts = Vec::new();
+        let mut start = 0;
+        for (i, _) in lower.match_indices(&sep) {
+            parts.push(&text[start..i]);
+            start = i + sep.len();
+        }
+        parts.push(&text[start..]);
+        let normalized: Vec<Normalized> = parts.iter().map(|p| normalize_depth(p, depth + 1)).collect();
+        return join(&normalized, &op.to_ascii_uppercase());
+    }
+    None
 }
 
 /// Parse `text` as an SPDX expression, case-insensitively, and print it canonically.
