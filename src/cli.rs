@@ -7,8 +7,10 @@ use std::path::PathBuf;
 
 /// Exit codes (docs/cli.md).
 pub mod exit {
-    /// The scan ran (diagnostics do not change this).
+    /// The scan ran (diagnostics do not change this); `check`: nothing the policy fails on.
     pub const OK: i32 = 0;
+    /// `check`: the policy denies a component (or, with `--fail-on review`, sends one to review).
+    pub const POLICY: i32 = 1;
     /// Usage error: bad arguments, a root that does not exist.
     pub const USAGE: i32 = 2;
     /// An output could not be written.
@@ -38,6 +40,10 @@ pub enum Command {
     Diff(DiffArgs),
     /// Draw the open-source dashboard (self-contained HTML) from the history database.
     Dashboard(DashboardArgs),
+    /// Scan, apply the license policy, print its findings; exit 1 when something is denied.
+    Check(CheckArgs),
+    /// Explain a license expression: category, open-source status, copyleft, obligations.
+    License(LicenseArgs),
 }
 
 /// `FORMAT[=FILE]`: a report format and where to write it (stdout without `=FILE`).
@@ -113,6 +119,44 @@ pub struct ScanArgs {
     /// Store the scan in the history database FILE (SQLite; created if missing).
     #[arg(long, value_name = "FILE")]
     pub db: Option<PathBuf>,
+    /// License policy (default: `kataster.toml` in each root, else the built-in default).
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+}
+
+/// What `check` fails on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Components the policy denies.
+    Deny,
+    /// Components the policy denies or sends to review.
+    Review,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub scan: ScanArgs,
+    /// Exit 1 on denied components (`deny`), or also on those sent to review (`review`).
+    #[arg(long, value_enum, value_name = "LEVEL", default_value = "deny")]
+    pub fail_on: FailOn,
+}
+
+/// Language of `kataster license`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LangArg {
+    En,
+    De,
+}
+
+#[derive(Debug, Args)]
+pub struct LicenseArgs {
+    /// The license expression or name (`"MIT OR Apache-2.0"`, `GPLv2+`, `"Apache License, Version 2.0"`).
+    #[arg(required = true, num_args = 1.., value_name = "EXPRESSION")]
+    pub expression: Vec<String>,
+    /// Language of the explanation.
+    #[arg(long, value_enum, default_value = "en")]
+    pub lang: LangArg,
 }
 
 #[derive(Debug, Args)]
@@ -194,6 +238,8 @@ pub struct DiffArgs {
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Scan(args) => scan(args),
+        Command::Check(args) => check(args),
+        Command::License(args) => license(&args),
         Command::Merge(args) => merge(args),
         Command::Diff(args) => diff(args),
         Command::Dashboard(args) => dashboard(args),
@@ -201,15 +247,53 @@ pub fn run(cli: Cli) -> i32 {
 }
 
 fn scan(args: ScanArgs) -> i32 {
+    let inv = match scan_with_policy(&args) {
+        Ok(inv) => inv,
+        Err(code) => return code,
+    };
+    let ropts = ReportOptions { csv_delimiter: args.csv_delimiter };
+    store_and_write(args.db.as_deref(), &args.outputs, &inv, &ropts)
+}
+
+/// Scan (roots or estate) and classify under the policy: `--policy FILE`, or each root's
+/// `kataster.toml`, else the built-in default. Errors are exit codes, already reported.
+fn scan_with_policy(args: &ScanArgs) -> Result<crate::inventory::Inventory, i32> {
+    let explicit = match &args.policy {
+        Some(p) => Some(crate::policy::Policy::load(p).map_err(|e| {
+            eprintln!("kataster: policy: {e}");
+            exit::USAGE
+        })?),
+        None => None,
+    };
+    let mut inv = scan_inventory(args)?;
+    let policies = match explicit {
+        Some(p) => crate::policy::PolicySet { global: Some(p), per_root: Default::default() },
+        None => {
+            let roots: Vec<(String, PathBuf)> =
+                inv.scan.roots.iter().map(|r| (r.label.clone(), PathBuf::from(&r.path))).collect();
+            crate::policy::PolicySet::discover(None, &roots).map_err(|e| {
+                eprintln!("kataster: policy: {e}");
+                exit::USAGE
+            })?
+        }
+    };
+    if policies.global.is_some() || !policies.per_root.is_empty() {
+        crate::classify::classify_with(&mut inv, &policies, crate::classify::today());
+        inv.summary = crate::inventory::assemble::summarize(&inv.components, &inv.files, &inv.diagnostics);
+    }
+    Ok(inv)
+}
+
+fn scan_inventory(args: &ScanArgs) -> Result<crate::inventory::Inventory, i32> {
     if args.shard.is_some() && args.estate.is_none() && args.estate_file.is_none() {
         eprintln!("kataster: --shard needs --estate or --estate-file");
-        return exit::USAGE;
+        return Err(exit::USAGE);
     }
     let estate = args.estate.is_some() || args.estate_file.is_some();
     for p in args.paths.iter().filter(|_| !estate) {
         if !p.is_dir() {
             eprintln!("kataster: {}: not a directory", p.display());
-            return exit::USAGE;
+            return Err(exit::USAGE);
         }
     }
     if args.threads > 0 {
@@ -228,18 +312,17 @@ fn scan(args: ScanArgs) -> i32 {
         result_cache: args.result_cache.clone(),
     };
     let inv = if estate {
-        match estate_repositories(&args) {
+        match estate_repositories(args) {
             Ok((repos, diags)) => crate::estate::scan_estate(&repos, args.shard, &opts, diags),
             Err(e) => {
                 eprintln!("kataster: {e}");
-                return exit::USAGE;
+                return Err(exit::USAGE);
             }
         }
     } else {
         crate::scan::scan(&opts)
     };
-    let ropts = ReportOptions { csv_delimiter: args.csv_delimiter };
-    store_and_write(args.db.as_deref(), &args.outputs, &inv, &ropts)
+    Ok(inv)
 }
 
 /// Store the inventory in the history database (if one is given) and write the reports.
@@ -372,4 +455,56 @@ pub fn write_outputs(outputs: &[OutputSpec], inv: &crate::inventory::Inventory, 
         }
     }
     code
+}
+
+fn check(args: CheckArgs) -> i32 {
+    let inv = match scan_with_policy(&args.scan) {
+        Ok(inv) => inv,
+        Err(code) => return code,
+    };
+    // Reports as with `scan` (none by default); findings go to stdout unless a report does.
+    let reports = !args.scan.outputs.is_empty() || args.scan.db.is_some();
+    let ropts = ReportOptions { csv_delimiter: args.scan.csv_delimiter };
+    let write_code =
+        if reports { store_and_write(args.scan.db.as_deref(), &args.scan.outputs, &inv, &ropts) } else { exit::OK };
+    let report_on_stdout =
+        reports && (args.scan.outputs.is_empty() || args.scan.outputs.iter().any(|o| o.file.is_none()));
+    let text = crate::policy::report::findings_text(&inv, args.scan.quiet);
+    let res = if report_on_stdout {
+        std::io::stderr().write_all(text.as_bytes())
+    } else {
+        std::io::stdout().write_all(text.as_bytes())
+    };
+    if let Err(e) = res {
+        eprintln!("kataster: cannot write findings: {e}");
+        return exit::OUTPUT;
+    }
+    if write_code != exit::OK {
+        return write_code;
+    }
+    let fails = |d: crate::inventory::model::Decision| match args.fail_on {
+        FailOn::Deny => d == crate::inventory::model::Decision::Deny,
+        FailOn::Review => d != crate::inventory::model::Decision::Allow,
+    };
+    if inv.findings.iter().any(|f| fails(f.decision)) { exit::POLICY } else { exit::OK }
+}
+
+fn license(args: &LicenseArgs) -> i32 {
+    let lang = match args.lang {
+        LangArg::En => crate::license::db::Lang::En,
+        LangArg::De => crate::license::db::Lang::De,
+    };
+    match crate::classify::explain::explain(&args.expression.join(" "), lang) {
+        Ok(text) => match std::io::stdout().write_all(text.as_bytes()) {
+            Ok(()) => exit::OK,
+            Err(e) => {
+                eprintln!("kataster: stdout: {e}");
+                exit::OUTPUT
+            }
+        },
+        Err(e) => {
+            eprintln!("kataster: {e}");
+            exit::USAGE
+        }
+    }
 }

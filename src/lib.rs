@@ -16,6 +16,7 @@ pub mod history;
 pub mod inventory;
 pub mod license;
 pub mod output;
+pub mod policy;
 pub mod report;
 pub mod scan;
 pub mod walk;

@@ -1,8 +1,227 @@
-//! Verdicts: the classification of each component's license.
+//! Verdicts: each component's concluded license, its classification (category, open
+//! source, copyleft, obligations, reasons) and the policy's decision on it.
+//!
+//! Owns the order of the verdict: conclusion by named rules (`conclude`), evaluation of the
+//! expression (`expr`), the policy decision with exceptions, and the findings. It reads the
+//! policy (`crate::policy`) and the license database; it never changes what was found
+//! (declared and detected licenses, evidence, files) and never reads or writes files.
 
+pub mod conclude;
+pub mod explain;
 pub mod expr;
 
-use crate::inventory::model::Inventory;
+use crate::inventory::model::{
+    Classification, Component, Decision, Diagnostic, Finding, Inventory, LicenseSource, Severity,
+};
+use crate::license::db::{self, Category, Copyleft};
+use crate::policy::{Policy, PolicySet};
+use expr::{DefaultJudge, Judge, Term};
+use std::collections::{BTreeSet, HashMap};
 
-/// Classify every component of the inventory in place.
-pub fn classify(_inventory: &mut Inventory) {}
+/// Classify every component with the built-in default policy.
+pub fn classify(inventory: &mut Inventory) {
+    classify_with(inventory, &PolicySet::default(), today());
+}
+
+/// Today's date (UTC), against which exception expiry dates are checked.
+pub fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+/// Classify every component under the given policies and replace the findings.
+pub fn classify_with(inv: &mut Inventory, policies: &PolicySet, today: time::Date) {
+    inv.tool.license_db_version = db::version();
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let clarified = conclude::file_clarifications(policies, &inv.files, &mut diagnostics);
+    let files: HashMap<(&str, &str), &crate::inventory::model::FileRecord> =
+        inv.files.iter().map(|f| ((f.root.as_str(), f.path.as_str()), f)).collect();
+    let mut findings = Vec::new();
+    let mut expired_seen: BTreeSet<(String, String)> = BTreeSet::new();
+    for c in &mut inv.components {
+        let policy = policies.for_root(&c.root);
+        let conclusion = conclude::conclude(c, policy, &files, &clarified, &mut diagnostics);
+        c.concluded_license = conclusion.expression.clone();
+        c.concluded_by = conclusion.rule.map(str::to_string);
+        if conclusion.rule == Some(conclude::rule::CLARIFICATION)
+            && !c.license_sources.contains(&LicenseSource::Clarification)
+        {
+            c.license_sources.push(LicenseSource::Clarification);
+        }
+        let judge: &dyn Judge = match policy {
+            Some(p) => p,
+            None => &DefaultJudge,
+        };
+        let v = verdict(c, &conclusion, judge);
+        c.classification = Some(v.classification.clone());
+        if let Some(f) = decide(c, &v, policy, today, &mut diagnostics, &mut expired_seen) {
+            findings.push(f);
+        }
+    }
+    findings.sort_by(|a, b| a.component.cmp(&b.component));
+    inv.findings = findings;
+    inv.diagnostics.extend(diagnostics);
+    inv.diagnostics.sort();
+    inv.diagnostics.dedup();
+}
+
+/// A component's classification with what the decision needs.
+struct ComponentVerdict {
+    classification: Classification,
+    decision: Decision,
+    rule: String,
+    reason: String,
+    license: Option<String>,
+    /// License terms of the chosen license, for exceptions naming one.
+    terms: Vec<String>,
+}
+
+fn verdict(c: &Component, conclusion: &conclude::Conclusion, judge: &dyn Judge) -> ComponentVerdict {
+    let mut reasons = conclusion.reasons.clone();
+    let evaluated = conclusion.expression.as_deref().map(|e| expr::evaluate(e, judge));
+    match evaluated {
+        Some(Ok(v)) => {
+            reasons.extend(v.notes());
+            reasons.extend(v.choices.iter().cloned());
+            let deciding_category =
+                v.terms.iter().find(|t| t.text == v.deciding_term).map(|t| t.category).unwrap_or(v.category);
+            let unknown = v.category == Category::Unknown || v.terms.iter().any(|t| !t.known);
+            let needs_review = conclusion.needs_review || unknown;
+            let (decision, rule, reason) = if conclusion.needs_review && v.decision == Decision::Allow {
+                (Decision::Review, "needs-review".to_string(), conclusion.reasons.join("; "))
+            } else {
+                (v.decision, v.rule.clone(), format!("{} is {deciding_category}", v.deciding_term))
+            };
+            let reason = if conclusion.needs_review && v.decision != Decision::Allow {
+                format!("{reason}; {}", conclusion.reasons.join("; "))
+            } else {
+                reason
+            };
+            ComponentVerdict {
+                classification: Classification {
+                    category: v.category.as_str().to_string(),
+                    open_source: v.open_source && !unknown,
+                    copyleft: v.copyleft.as_str().to_string(),
+                    obligations: v.obligations.iter().map(|o| o.as_str().to_string()).collect(),
+                    reasons,
+                    needs_review,
+                    chosen_license: Some(v.chosen.clone()),
+                },
+                decision,
+                rule,
+                reason,
+                license: Some(v.chosen.clone()),
+                terms: v.terms.iter().flat_map(|t| [t.text.clone(), t.license.clone()]).collect(),
+            }
+        }
+        other => {
+            if let Some(Err(e)) = other {
+                reasons.push(e);
+            }
+            let none = Term {
+                text: "NOASSERTION".into(),
+                license: "NOASSERTION".into(),
+                exception: None,
+                known: false,
+                category: Category::Unknown,
+                open_source: false,
+                copyleft: Copyleft::None,
+                obligations: BTreeSet::new(),
+                notes: Vec::new(),
+            };
+            let j = judge.judge(&none);
+            ComponentVerdict {
+                classification: Classification {
+                    category: Category::Unknown.as_str().to_string(),
+                    open_source: false,
+                    copyleft: Copyleft::None.as_str().to_string(),
+                    obligations: Vec::new(),
+                    reasons: reasons.clone(),
+                    needs_review: true,
+                    chosen_license: None,
+                },
+                decision: j.decision.max(Decision::Review),
+                rule: if j.decision == Decision::Allow { "needs-review".into() } else { j.rule },
+                reason: reasons.join("; "),
+                license: c.concluded_license.clone().or_else(|| c.declared_license_raw.clone()),
+                terms: Vec::new(),
+            }
+        }
+    }
+}
+
+fn decide(
+    c: &Component,
+    v: &ComponentVerdict,
+    policy: Option<&Policy>,
+    today: time::Date,
+    diagnostics: &mut Vec<Diagnostic>,
+    expired_seen: &mut BTreeSet<(String, String)>,
+) -> Option<Finding> {
+    let mut decision = v.decision;
+    let mut rule = v.rule.clone();
+    let mut reason = v.reason.clone();
+    if decision != Decision::Allow
+        && let Some(p) = policy
+    {
+        let matching = p.exceptions.iter().filter(|x| {
+            x.matches(c.purl.as_deref(), &c.id)
+                && x.license.as_ref().is_none_or(|l| v.terms.contains(l) || v.license.as_ref() == Some(l))
+        });
+        for x in matching {
+            match x.expires {
+                Some(d) if d < today => {
+                    reason = format!("{reason}; the exception for {} expired on {d}", x.pattern);
+                    if expired_seen.insert((p.source.clone(), x.pattern.clone())) {
+                        diagnostics.push(Diagnostic {
+                            severity: Severity::Warning,
+                            root: c.root.clone(),
+                            path: String::new(),
+                            code: "policy-exception-expired".into(),
+                            message: format!(
+                                "the exception for {} in {} expired on {d}: {}",
+                                x.pattern, p.source, x.reason
+                            ),
+                        });
+                    }
+                }
+                _ => {
+                    decision = Decision::Allow;
+                    rule = format!("exception: {}", x.pattern);
+                    reason = match x.expires {
+                        Some(d) => format!("{} (until {d}; was: {reason})", x.reason),
+                        None => format!("{} (was: {reason})", x.reason),
+                    };
+                    break;
+                }
+            }
+        }
+    }
+    if decision == Decision::Allow && !rule.starts_with("exception: ") {
+        return None;
+    }
+    let mut paths: Vec<String> = c
+        .evidence
+        .iter()
+        .map(|e| match e.start_line {
+            Some(l) if l > 0 => format!("{}:{l}", e.path),
+            _ => e.path.clone(),
+        })
+        .collect();
+    if paths.is_empty() {
+        paths = c.locations.clone();
+    }
+    paths.sort();
+    paths.dedup();
+    paths.truncate(10);
+    Some(Finding {
+        component: c.id.clone(),
+        name: c.name.clone(),
+        version: c.version.clone(),
+        purl: c.purl.clone(),
+        license: v.license.clone(),
+        decision,
+        rule,
+        reason,
+        paths,
+    })
+}

@@ -303,6 +303,9 @@ pub struct Classification {
     pub obligations: Vec<String>,
     pub reasons: Vec<String>,
     pub needs_review: bool,
+    /// The license terms that apply once every `OR` is decided (joined with ` AND `).
+    #[serde(default)]
+    pub chosen_license: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -1,0 +1,50 @@
+//! The findings of `kataster check` as text for a CI log: one block per finding with the
+//! component, license, rule and evidence paths, then a count. Computes nothing new.
+
+use crate::inventory::model::{Decision, Inventory};
+use std::fmt::Write;
+
+/// Diagnostics the policy produced (stale clarifications, expired exceptions).
+const POLICY_CODES: &[&str] = &["clarification-stale", "clarification-unused", "policy-exception-expired"];
+
+pub fn findings_text(inv: &Inventory, quiet: bool) -> String {
+    let mut out = String::new();
+    let mut findings: Vec<_> = inv.findings.iter().collect();
+    // Denied first, then review, then what exceptions allowed; by component within each.
+    findings.sort_by(|a, b| b.decision.cmp(&a.decision).then(a.component.cmp(&b.component)));
+    for f in &findings {
+        let word = match f.decision {
+            Decision::Deny => "DENY",
+            Decision::Review => "REVIEW",
+            Decision::Allow => "ALLOW",
+        };
+        let who = match (&f.purl, &f.version) {
+            (Some(p), _) => p.clone(),
+            (None, Some(v)) => format!("{}@{v}", f.name),
+            (None, None) => f.name.clone(),
+        };
+        let _ = writeln!(out, "{word:<7}{who}  [{}]", f.component);
+        let _ = writeln!(out, "       license:  {}", f.license.as_deref().unwrap_or("none found"));
+        let _ = writeln!(out, "       rule:     {}", f.rule);
+        let _ = writeln!(out, "       why:      {}", f.reason);
+        if !f.paths.is_empty() {
+            let _ = writeln!(out, "       evidence: {}", f.paths.join(", "));
+        }
+    }
+    for d in inv.diagnostics.iter().filter(|d| POLICY_CODES.contains(&d.code.as_str())) {
+        let at = if d.path.is_empty() { d.root.clone() } else { format!("{}/{}", d.root, d.path) };
+        let _ = writeln!(out, "warning: {at}: {} ({})", d.message, d.code);
+    }
+    if !quiet {
+        let count = |d: Decision| inv.findings.iter().filter(|f| f.decision == d).count();
+        let _ = writeln!(
+            out,
+            "kataster check: {} denied, {} to review, {} allowed by exception; {} components",
+            count(Decision::Deny),
+            count(Decision::Review),
+            count(Decision::Allow),
+            inv.components.len()
+        );
+    }
+    out
+}
