@@ -287,7 +287,10 @@ fn license_rule(id: &str, full: &str) -> String {
     let lower = full.to_ascii_lowercase();
     let has = |s: &str| id.contains(s);
     use Category::*;
-    let (cat, cl, obl): (Category, &str, &[&str]) = if id.starts_with("AGPL") {
+    let (cat, cl, obl): (Category, &str, &[&str]) = if id.starts_with("AGPL")
+        || id.starts_with("OSL")
+        || id.starts_with("EUPL")
+    {
         (
             NetworkCopyleft,
             "network",
@@ -317,25 +320,7 @@ fn license_rule(id: &str, full: &str) -> String {
         )
     } else if id.starts_with("LGPL") || id.contains("-with-") && id.starts_with("GPL") {
         (WeakCopyleft, "library", &["attribution", "include-license-text", "disclose-source-library", "same-license"])
-    } else if id.starts_with("GPL") {
-        (
-            StrongCopyleft,
-            "whole-work",
-            &["attribution", "include-license-text", "disclose-source-whole-work", "same-license"],
-        )
-    } else if id.starts_with("OSL") || id.starts_with("EUPL") {
-        (
-            NetworkCopyleft,
-            "network",
-            &[
-                "attribution",
-                "include-license-text",
-                "disclose-source-whole-work",
-                "same-license",
-                "network-use-source-offer",
-            ],
-        )
-    } else if id.starts_with("CECILL") && id != "CECILL-B" && id != "CECILL-C" {
+    } else if id.starts_with("GPL") || id.starts_with("CECILL") && id != "CECILL-B" && id != "CECILL-C" {
         (
             StrongCopyleft,
             "whole-work",

@@ -271,6 +271,13 @@ pub enum Lang {
     De,
 }
 
+fn in_lang<'a>(lang: Lang, en: &'a str, de: &'a str) -> &'a str {
+    match lang {
+        Lang::En => en,
+        Lang::De => de,
+    }
+}
+
 /// One license: an SPDX id or a `LicenseRef-`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -291,10 +298,7 @@ pub struct LicenseEntry {
 
 impl LicenseEntry {
     pub fn summary(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::En => &self.summary_en,
-            Lang::De => &self.summary_de,
-        }
+        in_lang(lang, &self.summary_en, &self.summary_de)
     }
 }
 
@@ -320,10 +324,7 @@ pub struct ExceptionEntry {
 
 impl ExceptionEntry {
     pub fn summary(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::En => &self.summary_en,
-            Lang::De => &self.summary_de,
-        }
+        in_lang(lang, &self.summary_en, &self.summary_de)
     }
 }
 
