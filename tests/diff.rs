@@ -93,7 +93,10 @@ fn components_added_removed_and_changed_between_two_scans() {
     assert_eq!(d["summary"]["removed"], 1);
     assert_eq!(d["summary"]["version_changed"], 2);
     assert_eq!(d["summary"]["license_changed"], 1);
-    assert_eq!(d["summary"]["new_findings"], 0);
+    // The added dependency declares no license (the fixture has no registry cache): the
+    // default policy sends it to review, a new finding.
+    assert_eq!(d["summary"]["new_findings"], 1);
+    assert_eq!(d["new_findings"][0]["component"], "steuer:pkg:cargo/smallvec@1.16.6");
 
     // The same in a table for the terminal (the default) and Markdown for a comment.
     let table = kataster().arg("diff").arg(&f.old).arg(&f.new).output().unwrap();
@@ -152,7 +155,7 @@ fn new_and_resolved_findings_and_the_merge_request_gate() {
         finding("steuer:pkg:cargo/memchr@2.7.4", "2.7.4", "Unlicense OR MIT", "review", "public-domain option"),
         finding("steuer:pkg:cargo/smallvec@1.16.6", "1.16.6", "MIT OR Apache-2.0", "deny", "test policy | strict"),
     ]);
-    // Classification: unclassified before, permissive open source after.
+    // Classification: unknown before (nothing declared), permissive open source after.
     classify(&mut after, "steuer:pkg:cargo/memchr@2.7.4", "permissive", true);
     let f = files(&before, &after);
     let (d, code) = diff_json(&f, &[]);
@@ -161,8 +164,17 @@ fn new_and_resolved_findings_and_the_merge_request_gate() {
     assert_eq!(d["new_findings"][0]["component"], "steuer:pkg:cargo/smallvec@1.16.6");
     assert_eq!(d["resolved_findings"][0]["component"], "steuer:pkg:cargo/itoa@1.0.19");
     assert_eq!(d["summary"]["resolved_findings"], 1);
-    assert_eq!(d["changed"][0]["classification"], json!({"old": "unclassified", "new": "permissive (open source)"}));
-    assert_eq!(d["summary"]["classification_changed"], 1);
+    assert_eq!(
+        d["changed"][0]["classification"],
+        json!({"old": "unknown (not open source)", "new": "permissive (open source)"})
+    );
+    // The project's new declaration `EUPL-1.2 OR MIT` offers MIT: network copyleft before,
+    // permissive after.
+    assert_eq!(
+        d["changed"][1]["classification"],
+        json!({"old": "network-copyleft (open source)", "new": "permissive (open source)"})
+    );
+    assert_eq!(d["summary"]["classification_changed"], 2);
 
     let (_, code) = diff_json(&f, &["--fail-on", "new-findings"]);
     assert_eq!(code, 1);
