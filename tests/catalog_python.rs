@@ -145,7 +145,8 @@ fn installed_metadata_and_requirements_meet_under_one_key() {
         "{cn}"
     );
     assert_eq!(cn["declared_license"], "MIT");
-    assert_eq!(cn["license_sources"], serde_json::json!(["installed"]));
+    // The installed copy declares the license; its license file holds it too.
+    assert_eq!(cn["license_sources"], serde_json::json!(["installed", "files"]));
     assert_eq!(component(&inv, "installed-site-packages:pkg:pypi/idna@3.20")["declared_license"], "BSD-3-Clause");
     assert_eq!(
         component(&inv, "installed-site-packages:pkg:pypi/certifi@2026.10.19.post1")["declared_license"],

@@ -94,8 +94,9 @@ fn real_crate_whose_files_contradict_its_manifest_is_flagged_for_review() {
     let why = reasons(zstd);
     assert!(why.contains("conflict: zstd-sys/Cargo.toml"), "{why}");
     assert!(why.contains("zstd-sys/zstd/build/cmake/CMakeModules/JoinPaths.cmake:4"), "{why}");
-    // Declared stays declared; detected stays detected.
-    assert_eq!(zstd["detected_licenses"].as_array().unwrap().len(), 1);
+    // Declared stays declared; detected stays detected (the LICENSE text agrees).
+    assert_eq!(zstd["detected_licenses"], serde_json::json!(["(MIT OR CC0-1.0)", "BSD-3-Clause"]));
+    assert_eq!(zstd["concluded_license"], "BSD-3-Clause AND BSD-2-Clause AND (MIT OR CC0-1.0)");
     let f = finding(&inv, "crates:project:cargo:zstd-sys").expect("a finding for the conflict");
     assert_eq!(f["decision"], "review");
     assert_eq!(f["rule"], "needs-review");
@@ -104,7 +105,9 @@ fn real_crate_whose_files_contradict_its_manifest_is_flagged_for_review() {
     assert!(text.contains("REVIEW pkg:cargo/zstd-sys@2.1.3%2Bzstd.1.5.7"), "{text}");
     assert!(text.contains("rule:     needs-review"), "{text}");
     assert!(
-        text.contains("evidence: zstd-sys/Cargo.toml:12, zstd-sys/zstd/build/cmake/CMakeModules/JoinPaths.cmake:4"),
+        text.contains(
+            "evidence: zstd-sys/Cargo.toml:12, zstd-sys/LICENSE:5, zstd-sys/zstd/build/cmake/CMakeModules/JoinPaths.cmake:4"
+        ),
         "{text}"
     );
 
@@ -123,28 +126,38 @@ fn manifest_mit_over_gpl_files_is_a_conflict_with_both_obligations() {
     assert_eq!(code, 0);
     let c = component(&inv, "mit-over-gpl:project:cargo:.");
     assert_eq!(c["declared_license"], "MIT");
-    assert_eq!(c["detected_licenses"], serde_json::json!(["GPL-3.0-or-later"]));
+    // COPYING holds the GPL-3.0 text; src/lib.rs has a GPL-3.0-or-later tag.
+    assert_eq!(c["detected_licenses"], serde_json::json!(["GPL-3.0-only", "GPL-3.0-or-later"]));
     assert_eq!(c["concluded_by"], "declared-detected-conflict");
-    assert_eq!(c["concluded_license"], "MIT AND GPL-3.0-or-later");
+    assert_eq!(c["concluded_license"], "MIT AND GPL-3.0-only AND GPL-3.0-or-later");
     let k = &c["classification"];
     assert_eq!(k["category"], "strong-copyleft");
     assert_eq!(k["needs_review"], true);
     let obligations: Vec<&str> = k["obligations"].as_array().unwrap().iter().map(|o| o.as_str().unwrap()).collect();
     assert!(obligations.contains(&"disclose-source-whole-work"), "{obligations:?}");
-    assert!(reasons(c).contains("declares MIT but the files say GPL-3.0-or-later (src/lib.rs:1)"), "{}", reasons(c));
+    assert!(
+        reasons(c)
+            .contains("declares MIT but the files say GPL-3.0-only (COPYING:1-673); GPL-3.0-or-later (src/lib.rs:1)"),
+        "{}",
+        reasons(c)
+    );
     // --fail-on review makes the conflict fail the build.
     let (code, _, _) = check_json(&policy_fixture("mit-over-gpl"), &["--fail-on", "review"]);
     assert_eq!(code, 1);
 }
 
 #[test]
-#[ignore = "needs the npm cataloger and license-text detection"]
 fn npm_package_declaring_mit_over_a_gpl_license_file_is_a_conflict() {
+    // package.json says MIT; LICENSE holds the full GPL-3.0 text.
     let (_, inv, _) = check_json(&policy_fixture("npm-mit-over-gpl"), &[]);
     let c = component(&inv, "npm-mit-over-gpl:project:npm:.");
     assert_eq!(c["declared_license"], "MIT");
     assert_eq!(c["concluded_by"], "declared-detected-conflict");
-    assert!(reasons(c).contains("GPL-3.0"), "{}", reasons(c));
+    assert_eq!(c["classification"]["needs_review"], true);
+    assert_eq!(c["classification"]["category"], "strong-copyleft");
+    let why = reasons(c);
+    assert!(why.contains("package.json") && why.contains("declares MIT but the files say GPL-3.0"), "{why}");
+    assert!(why.contains("(LICENSE:"), "{why}");
 }
 
 const DENY_COPYLEFT: &str = r#"
@@ -290,6 +303,8 @@ fn component_clarification_holds_while_its_pinned_file_is_unchanged() {
 fn file_clarification_replaces_what_was_found_in_that_file_only_while_unchanged() {
     let dir = tempfile::tempdir().unwrap();
     let root = copy_fixture("mit-over-gpl", dir.path());
+    // Only the tagged source file contradicts the manifest here.
+    std::fs::remove_file(root.join("COPYING")).unwrap();
     let (_, before, _) = check_json(&root, &[]);
     let sha = sha_of(&before, "src/lib.rs");
     let policy = write_policy(

@@ -10,15 +10,8 @@ use kataster::license::db::{self, Basis, Category, Copyleft, Db, Obligation};
 use kataster::license::{canonical_id, normalize, normalize_expression};
 use std::path::Path;
 
-/// The LicenseRefs the detectors emit (until the detectors export their list).
-const DETECTOR_REFS: &[&str] = &[
-    "LicenseRef-kataster-proprietary",
-    "LicenseRef-kataster-commercial",
-    "LicenseRef-kataster-eula",
-    "LicenseRef-kataster-public-domain",
-    "LicenseRef-kataster-unknown",
-    "LicenseRef-kataster-see-license-file",
-];
+/// The LicenseRefs the detectors emit.
+const DETECTOR_REFS: &[&str] = kataster::detect::EMITTED_LICENSE_REFS;
 
 fn compiled() -> Db {
     Db::parse(db::SOURCES).unwrap_or_else(|e| panic!("license-db does not load: {e}"))

@@ -151,12 +151,31 @@ fn and_all(parts: &[String]) -> Option<String> {
         _ => {
             let joined = uniq
                 .iter()
-                .map(|p| if p.contains(' ') { format!("({p})") } else { p.to_string() })
+                .map(|p| if p.contains(" OR ") && !wrapped(p) { format!("({p})") } else { p.to_string() })
                 .collect::<Vec<_>>()
                 .join(" AND ");
             crate::license::normalize_expression(&joined).or(Some(joined))
         }
     }
+}
+
+/// Is the whole expression inside one pair of parentheses?
+fn wrapped(p: &str) -> bool {
+    if !(p.starts_with('(') && p.ends_with(')')) {
+        return false;
+    }
+    let mut depth = 0i32;
+    for (i, ch) in p.char_indices() {
+        match ch {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ => {}
+        }
+        if depth == 0 && i + 1 < p.len() {
+            return false;
+        }
+    }
+    true
 }
 
 /// Conclude a component's license.
@@ -315,4 +334,33 @@ pub fn conclude(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn and_all_parenthesizes_only_choices() {
+        let parts = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            and_all(&parts(&["BSD-3-Clause AND BSD-2-Clause", "(MIT OR CC0-1.0)"])).as_deref(),
+            Some("BSD-3-Clause AND BSD-2-Clause AND (MIT OR CC0-1.0)")
+        );
+        assert_eq!(
+            and_all(&parts(&["MIT", "Apache-2.0 OR MIT", "MIT"])).as_deref(),
+            Some("MIT AND (Apache-2.0 OR MIT)")
+        );
+        assert_eq!(and_all(&parts(&["MIT"])).as_deref(), Some("MIT"));
+        assert!(!wrapped("(MIT) OR (Apache-2.0)"));
+    }
+
+    #[test]
+    fn a_file_offering_the_declared_license_agrees() {
+        let declared = terms("MIT");
+        assert!(covered_by("GPL-2.0-or-later OR MIT", &declared));
+        assert!(!covered_by("GPL-2.0-or-later AND MIT", &declared));
+        assert!(covered_by("MIT", &terms("MIT OR Apache-2.0")));
+        assert!(!covered_by("GPL-2.0-only", &terms("GPL-2.0-or-later")));
+    }
 }
