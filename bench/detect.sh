@@ -15,11 +15,12 @@ if [ ! -d "$MIXED" ]; then
   {
     find "$REG" -maxdepth 2 -type f \( -iname 'licen[cs]e*' -o -iname 'copying*' -o -iname 'notice*' \) | sort
     find "$REG" -type f \( -name '*.rs' -o -name '*.c' -o -name '*.h' -o -name '*.md' -o -name '*.toml' -o -name '*.js' -o -name '*.py' \) -size -200k | sort
-  } | awk '!seen[$0]++' | head -n 4000 | while read -r f; do
+  } | awk '!seen[$0]++ && n++ < 4000' > bench/out/mixed4000.list
+  while read -r f; do
     rel="${f#"$REG"}"
     mkdir -p "$MIXED/$(dirname "$rel")"
     cp "$f" "$MIXED/$rel"
-  done
+  done < bench/out/mixed4000.list
 fi
 echo "== 4,000 mixed files"
 bench/scan.sh "$MIXED"

@@ -394,6 +394,135 @@ pub fn combine(findings: &[LicenseFinding]) -> Option<String> {
 mod tests {
     use super::*;
 
+    fn spdx_text(id: &str) -> &'static str {
+        spdx::text::LICENSE_TEXTS.iter().find(|(i, _)| *i == id).map(|(_, t)| *t).unwrap_or("")
+    }
+
+    fn found(text: &str) -> Vec<(String, Method, u32, u32)> {
+        detect("x", text).licenses.into_iter().map(|f| (f.expression, f.method, f.start_line, f.end_line)).collect()
+    }
+
+    fn exprs(text: &str) -> Vec<String> {
+        found(text).into_iter().map(|f| f.0).collect()
+    }
+
+    #[test]
+    fn every_region_of_a_multi_license_file_has_its_lines() {
+        let mit = spdx_text("MIT");
+        let apache = spdx_text("Apache-2.0");
+        let text = format!("This project is offered under two licenses.\n\n{mit}\n\n---\n\n{apache}");
+        let f = found(&text);
+        let texts: Vec<_> = f.iter().filter(|f| f.1 == Method::Text).collect();
+        assert_eq!(texts.len(), 2, "{f:?}");
+        assert_eq!(texts[0].0, "MIT");
+        assert_eq!(texts[1].0, "Apache-2.0");
+        let mit_lines = mit.lines().count() as u32;
+        assert!(texts[0].2 >= 3 && texts[0].3 <= 3 + mit_lines, "{f:?}");
+        assert!(texts[1].2 > texts[0].3, "{f:?}");
+    }
+
+    #[test]
+    fn a_bare_gnu_text_is_only_and_a_notice_beside_it_makes_it_or_later() {
+        let gpl = spdx_text("GPL-2.0-only");
+        let d = detect("COPYING", gpl);
+        assert_eq!(d.licenses.len(), 1, "{:?}", d.licenses);
+        assert_eq!(d.licenses[0].expression, "GPL-2.0-only");
+        assert!(d.licenses[0].confidence <= 0.75);
+        let notice = "This program is free software; you can redistribute it and/or modify it under the terms of the GNU General Public License as published by the Free Software Foundation; either version 2 of the License, or (at your option) any later version.\n\n";
+        let d = exprs(&format!("{notice}{gpl}"));
+        assert!(d.iter().all(|e| e == "GPL-2.0-or-later"), "{d:?}");
+    }
+
+    #[test]
+    fn headers_of_the_common_licenses() {
+        let apache = "/*\n * Copyright 2020 ACME\n *\n * Licensed under the Apache License, Version 2.0 (the \"License\");\n * you may not use this file except in compliance with the License.\n * You may obtain a copy of the License at\n *\n *      http://www.apache.org/licenses/LICENSE-2.0\n */\n";
+        assert_eq!(found(apache), vec![("Apache-2.0".to_string(), Method::Notice, 4, 5)]);
+        let mpl = "# This Source Code Form is subject to the terms of the Mozilla Public\n# License, v. 2.0. If a copy of the MPL was not distributed with this\n# file, You can obtain one at http://mozilla.org/MPL/2.0/.\n";
+        assert_eq!(exprs(mpl), vec!["MPL-2.0"]);
+        let lgpl = "-- This library is free software; you can redistribute it and/or\n-- modify it under the terms of the GNU Lesser General Public\n-- License as published by the Free Software Foundation; either\n-- version 2.1 of the License, or (at your option) any later version.\n";
+        assert_eq!(exprs(lgpl), vec!["LGPL-2.1-or-later"]);
+        let epl = "// This program and the accompanying materials are made available under the\n// terms of the Eclipse Public License v. 2.0 which is available at\n// http://www.eclipse.org/legal/epl-2.0.\n";
+        assert_eq!(exprs(epl), vec!["EPL-2.0"]);
+    }
+
+    #[test]
+    fn proprietary_commercial_and_eula_markers() {
+        assert_eq!(exprs("// Copyright 2021 ACME GmbH. All rights reserved.\nint main() {}\n"), vec![PROPRIETARY]);
+        assert_eq!(exprs("/* ACME Corp - Proprietary and Confidential */\n"), vec![PROPRIETARY]);
+        assert_eq!(
+            exprs("Use of this SDK requires a commercial license from ACME.\n"),
+            vec!["LicenseRef-kataster-commercial"]
+        );
+        assert_eq!(exprs("END USER LICENSE AGREEMENT\nRead carefully.\n"), vec!["LicenseRef-kataster-eula"]);
+        // "All rights reserved" beside a grant is no marker.
+        let bsd = format!("Copyright (c) 2009 The Go Authors. All rights reserved.\n\n{}", spdx_text("BSD-3-Clause"));
+        assert!(!exprs(&bsd).contains(&PROPRIETARY.to_string()), "{:?}", exprs(&bsd));
+        assert_eq!(
+            exprs(
+                "// Copyright 2018 Amazon.com, Inc. or its affiliates. All Rights Reserved.\n// SPDX-License-Identifier: Apache-2.0\n"
+            ),
+            vec!["Apache-2.0"]
+        );
+    }
+
+    #[test]
+    fn public_domain_and_pointers() {
+        assert_eq!(
+            exprs("/* This file is placed in the public domain. */\n"),
+            vec!["LicenseRef-kataster-public-domain"]
+        );
+        assert_eq!(exprs(spdx_text("Unlicense")), vec!["Unlicense"]);
+        assert_eq!(exprs("// See the LICENSE file at the top-level directory of this distribution.\n"), vec![SEE_FILE]);
+        assert_eq!(exprs("// Licensed under the MIT license, see LICENSE for details.\n"), vec!["MIT"]);
+    }
+
+    #[test]
+    fn code_and_prose_about_licenses_give_nothing() {
+        for t in [
+            "let license = manifest.license.clone();\nif check_license(&license) { return; }\n",
+            "{\"properties\": {\"license\": {\"type\": \"string\", \"description\": \"SPDX license expression\"}}}\n",
+            "license: { type: string }\n",
+            "Choosing a license is hard. Permissive licenses such as MIT differ from copyleft ones.\n",
+            "pub fn license_file(&self) -> Option<&Path> { self.license_file.as_deref() }\n",
+        ] {
+            assert_eq!(exprs(t), Vec::<String>::new(), "{t}");
+        }
+    }
+
+    #[test]
+    fn minified_bundles_give_their_banners_only() {
+        let body = "var a=function(){return 1};".repeat(400);
+        let t = format!(
+            "/*! tiny-lib v1.2.3 | MIT License | github.com/x/tiny */\n{body}/** @license Apache-2.0 */{body}\n"
+        );
+        let f = found(&t);
+        let e: Vec<_> = f.iter().map(|f| (f.0.as_str(), f.2)).collect();
+        assert_eq!(e, vec![("MIT", 1), ("Apache-2.0", 2)], "{f:?}");
+    }
+
+    #[test]
+    fn references_urls_and_license_lines() {
+        assert_eq!(exprs("This library is released under the terms of the GNU GPL version 2.\n"), vec!["GPL-2.0-only"]);
+        assert_eq!(exprs("# License: BSD-3-Clause\n"), vec!["BSD-3-Clause"]);
+        assert_eq!(exprs("See https://opensource.org/licenses/ISC\n"), vec!["ISC"]);
+        let d = detect(
+            "x",
+            "Copyright (c) 2020 Jane Roe\nLicensed under the Apache License, Version 2.0 or the MIT license, at your option.\n",
+        );
+        assert_eq!(d.licenses[0].expression, "Apache-2.0 OR MIT");
+        assert_eq!(d.copyrights[0].holders, vec!["Jane Roe".to_string()]);
+    }
+
+    #[test]
+    fn emitted_license_refs_are_valid_expressions() {
+        for r in EMITTED_LICENSE_REFS {
+            assert_eq!(crate::license::normalize_expression(r).as_deref(), Some(*r));
+        }
+        for r in [PROPRIETARY, UNKNOWN, SEE_FILE] {
+            assert!(EMITTED_LICENSE_REFS.contains(&r));
+        }
+    }
+
     #[test]
     fn tags_in_comment_styles() {
         let t = "// SPDX-License-Identifier: MIT\n/* SPDX-License-Identifier: apache-2.0 */\n# SPDX-License-Identifier: GPL-2.0+\n<!-- SPDX-License-Identifier: BSD-3-Clause -->\n";

@@ -75,6 +75,7 @@ struct Compiled {
     license_line: Regex,
     url: Regex,
     see_file: Regex,
+    banner: Regex,
     errors: Vec<String>,
 }
 
@@ -151,7 +152,11 @@ fn compile() -> Compiled {
     let url = re(r"(?i)\b(?:https?://)?(?:www\.)?(?P<host>apache\.org/licenses/LICENSE-2\.0|gnu\.org/licenses/(?:old-licenses/)?(?P<gnu>[al]?gpl|lgpl)-(?P<gv>\d\.\d)|opensource\.org/licenses?/(?P<osi>[A-Za-z0-9.+-]+)|spdx\.org/licenses/(?P<spdx>[A-Za-z0-9.+-]+)|mozilla\.org/MPL/2\.0|creativecommons\.org/publicdomain/zero/1\.0|creativecommons\.org/licenses/(?P<cc>by(?:-sa|-nc|-nd|-nc-sa|-nc-nd)?)/(?P<ccv>\d\.\d)|eclipse\.org/legal/epl-(?P<epl>v10|2\.0)|boost\.org/LICENSE_1_0\.txt|unlicense\.org)")
         .unwrap_or_else(never);
     let see_file = re(r"\b(?:[Ss]ee|[Rr]efer to|[Ss]ee the file|[Ii]n the file) (?:the )?(?:file )?(?:LICEN[CS]E|COPYING)(?:[.-][A-Za-z]+)?\b").unwrap_or_else(never);
+    // Banners of bundles: `/*! name v1.2 | MIT License */`, `/** @license MIT */`.
+    let banner = re(r"(?i)(?:@licen[cs]e\s+|\|\s*(?:licen[cs]e(?:d under|:)?\s+)?)(?P<v>[A-Za-z0-9][A-Za-z0-9.+-]*(?:\s+(?:OR|AND)\s+[A-Za-z0-9][A-Za-z0-9.+-]*)*)(?:\s+licen[cs]e)?\s*(?:\*/|\||$|\s*\(|\s+\S+\.\S+)")
+        .unwrap_or_else(never);
     Compiled {
+        banner,
         names,
         reference,
         follow,
@@ -447,6 +452,20 @@ pub fn line_rules(text: &str) -> Vec<Hit> {
             heading_at = Some(n);
             continue;
         }
+        if line.contains("@license") || line.contains("@licence") || (view.contains("/*!") && line.contains('|')) {
+            for cap in c.banner.captures_iter(line) {
+                if let Some(e) = cap.name("v").and_then(|v| name_or_expression(v.as_str())) {
+                    out.push(Hit {
+                        expression: e,
+                        span: Span::Lines(n, n),
+                        method: Method::Reference,
+                        confidence: 0.9,
+                        rule: "license-banner".into(),
+                    });
+                }
+            }
+            continue;
+        }
         if raw.contains('"') || raw.contains('=') {
             continue;
         }
@@ -532,6 +551,19 @@ mod tests {
     #[test]
     fn rules_compile() {
         assert_eq!(rule_errors(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn markers_and_notices_name_known_ids() {
+        for (_, id, _) in &compiled().markers {
+            assert!(crate::detect::EMITTED_LICENSE_REFS.contains(&id.as_str()), "{id}");
+        }
+        for (def, _) in &compiled().notices {
+            assert!(crate::license::normalize_expression(&def.expression).is_some(), "{}", def.expression);
+        }
+        for (id, _) in &compiled().names {
+            assert!(crate::license::normalize_expression(id).as_deref() == Some(id.as_str()), "{id}");
+        }
     }
 
     #[test]
