@@ -16,6 +16,7 @@ pub mod gradle;
 pub mod maven;
 pub mod npm;
 pub mod nuget;
+pub mod publiccode;
 pub mod python;
 pub mod ruby;
 pub(crate) mod xml;
@@ -45,6 +46,7 @@ pub static CATALOGERS: &[Cataloger] = &[
     nuget::CATALOGER,
     python::CATALOGER,
     ruby::CATALOGER,
+    publiccode::CATALOGER,
 ];
 
 /// The catalogers that claim a file.
@@ -442,6 +444,19 @@ fn first_json_string(s: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// YAML options for lockfiles: large monorepos have lockfiles of millions of nodes. The
+/// input is a file already capped by `--max-file-size`, so the node budget only has to stop
+/// runaway alias expansion, which the alias limits still do.
+pub fn yaml_lockfile_options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = usize::MAX;
+    budget.max_events = usize::MAX;
+    budget.max_total_scalar_bytes = usize::MAX;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options
 }
 
 /// A YAML error as a parse error with its line.

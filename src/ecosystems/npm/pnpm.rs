@@ -67,16 +67,8 @@ struct Resolution {
 
 pub(super) fn parse(file: &ManifestFile) -> Result<Catalog, ParseError> {
     let text = file.text()?;
-    // Large monorepos have lockfiles with millions of nodes; the input is a file on disk
-    // already capped by --max-file-size, so the node budget only has to stop runaway alias
-    // expansion, which the alias limits still do.
-    let mut budget = serde_saphyr::Budget::default();
-    budget.max_nodes = usize::MAX;
-    budget.max_events = usize::MAX;
-    budget.max_total_scalar_bytes = usize::MAX;
-    let mut options = serde_saphyr::Options::default();
-    options.budget = Some(budget);
-    let lock: Lock = serde_saphyr::from_str_with_options(text, options).map_err(|e| yaml_error(&e))?;
+    let lock: Lock = serde_saphyr::from_str_with_options(text, crate::ecosystems::yaml_lockfile_options())
+        .map_err(|e| yaml_error(&e))?;
     let version_text = match &lock.lockfile_version {
         Some(serde_json::Value::String(s)) => s.clone(),
         Some(serde_json::Value::Number(n)) => n.to_string(),
