@@ -147,6 +147,7 @@ fn installed_metadata_and_requirements_meet_under_one_key() {
     assert_eq!(cn["declared_license"], "MIT");
     // The installed copy declares the license; its license file holds it too.
     assert_eq!(cn["license_sources"], serde_json::json!(["installed", "files"]));
+    assert!(cn["detected_licenses"].as_array().unwrap().iter().any(|l| l == "MIT"), "{cn}");
     assert_eq!(component(&inv, "installed-site-packages:pkg:pypi/idna@3.20")["declared_license"], "BSD-3-Clause");
     assert_eq!(
         component(&inv, "installed-site-packages:pkg:pypi/certifi@2026.10.19.post1")["declared_license"],
