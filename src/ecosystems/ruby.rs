@@ -349,7 +349,10 @@ fn parse_gemfile(file: &ManifestFile, text: &str) -> Result<Catalog, ParseError>
         if line.starts_with('#') || line.is_empty() {
             continue;
         }
-        let opens = line.ends_with(" do") || line.contains(" do |");
+        // Statements that an `end` closes: blocks, and `if`/`unless`/`case`/`begin`/... at
+        // the start of a line (a trailing `gem "x" if cond` closes nothing).
+        const OPENERS: &[&str] = &["if ", "unless ", "case ", "begin", "while ", "until ", "def ", "class ", "module "];
+        let opens = line.ends_with(" do") || line.contains(" do |") || OPENERS.iter().any(|o| line.starts_with(o));
         if line == "end" {
             blocks.pop();
             continue;
@@ -439,7 +442,7 @@ mod tests {
 
     #[test]
     fn gemfile_groups_give_scopes() {
-        let gemfile = "source \"https://rubygems.org\"\n\ngem \"rails\", \"~> 7.1\"\ngem 'bootsnap', require: false\ngem \"debug\", group: [:development, :test]\n\ngroup :development, :test do\n  gem \"rspec-rails\"\nend\n\ngroup :production do\n  gem \"pg\"\nend\n";
+        let gemfile = "source \"https://rubygems.org\"\n\ngem \"rails\", \"~> 7.1\"\ngem 'bootsnap', require: false\ngem \"debug\", group: [:development, :test]\n\ngroup :development, :test do\n  if ENV[\"CI\"]\n    gem \"rspec-rails\"\n  end\n  gem \"rubocop\" if ENV[\"LINT\"]\nend\n\ngroup :production do\n  gem \"pg\"\nend\n";
         let c = run("app/Gemfile", gemfile).unwrap();
         let deps: Vec<_> = c.packages[1..].iter().map(|d| (d.name.as_str(), d.scope, d.line.unwrap())).collect();
         assert_eq!(
@@ -448,8 +451,9 @@ mod tests {
                 ("rails", Scope::Runtime, 3),
                 ("bootsnap", Scope::Runtime, 4),
                 ("debug", Scope::Dev, 5),
-                ("rspec-rails", Scope::Dev, 8),
-                ("pg", Scope::Runtime, 12),
+                ("rspec-rails", Scope::Dev, 9),
+                ("rubocop", Scope::Dev, 11),
+                ("pg", Scope::Runtime, 15),
             ]
         );
     }
