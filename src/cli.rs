@@ -77,12 +77,18 @@ fn parse_delimiter(s: &str) -> Result<u8, String> {
     }
 }
 
+fn parse_lang(s: &str) -> Result<crate::report::Lang, String> {
+    crate::report::Lang::parse(s)
+        .ok_or_else(|| format!("unknown language `{s}` (known: {})", crate::report::Lang::NAMES.join(", ")))
+}
+
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     /// Roots to scan.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Report FORMAT[=FILE], repeatable; formats: table, json, csv. Without =FILE to stdout.
+    /// Report FORMAT[=FILE], repeatable; formats: table, json, csv, cyclonedx-json, spdx-json,
+    /// xlsx, html, notice. Without =FILE to stdout.
     #[arg(short, long = "output", value_name = "FORMAT[=FILE]", value_parser = parse_output)]
     pub outputs: Vec<OutputSpec>,
     /// Leave out paths matching GLOB (gitignore syntax, relative to each root); repeatable.
@@ -100,6 +106,9 @@ pub struct ScanArgs {
     /// Field delimiter of csv output (`;` for German spreadsheet defaults).
     #[arg(long, value_name = "CHAR", default_value = ",", value_parser = parse_delimiter)]
     pub csv_delimiter: u8,
+    /// Language of csv, xlsx, html and notice reports: en or de.
+    #[arg(long, value_name = "LANG", default_value = "en", value_parser = parse_lang)]
+    pub lang: crate::report::Lang,
     /// No progress bar, no summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,
@@ -164,7 +173,8 @@ pub struct MergeArgs {
     /// Inventories (native JSON) to join, e.g. the shards of an estate scan.
     #[arg(required = true, value_name = "PART")]
     pub parts: Vec<PathBuf>,
-    /// Report FORMAT[=FILE], repeatable; formats: table, json, csv. Without =FILE to stdout.
+    /// Report FORMAT[=FILE], repeatable; formats: table, json, csv, cyclonedx-json, spdx-json,
+    /// xlsx, html, notice. Without =FILE to stdout.
     #[arg(short, long = "output", value_name = "FORMAT[=FILE]", value_parser = parse_output)]
     pub outputs: Vec<OutputSpec>,
     /// Field delimiter of csv output.
@@ -173,6 +183,9 @@ pub struct MergeArgs {
     /// Store the merged inventory in the history database FILE (SQLite; created if missing).
     #[arg(long, value_name = "FILE")]
     pub db: Option<PathBuf>,
+    /// Language of csv, xlsx, html and notice reports: en or de.
+    #[arg(long, value_name = "LANG", default_value = "en", value_parser = parse_lang)]
+    pub lang: crate::report::Lang,
 }
 
 #[derive(Debug, Args)]
@@ -251,7 +264,7 @@ fn scan(args: ScanArgs) -> i32 {
         Ok(inv) => inv,
         Err(code) => return code,
     };
-    let ropts = ReportOptions { csv_delimiter: args.csv_delimiter };
+    let ropts = ReportOptions { csv_delimiter: args.csv_delimiter, lang: args.lang };
     store_and_write(args.db.as_deref(), &args.outputs, &inv, &ropts)
 }
 
@@ -406,7 +419,7 @@ fn merge(args: MergeArgs) -> i32 {
             return exit::USAGE;
         }
     };
-    let ropts = ReportOptions { csv_delimiter: args.csv_delimiter };
+    let ropts = ReportOptions { csv_delimiter: args.csv_delimiter, lang: args.lang };
     store_and_write(args.db.as_deref(), &args.outputs, &inv, &ropts)
 }
 
@@ -448,7 +461,14 @@ pub fn write_outputs(outputs: &[OutputSpec], inv: &crate::inventory::Inventory, 
     let outputs = if outputs.is_empty() { &default[..] } else { outputs };
     let mut code = exit::OK;
     for o in outputs {
-        let bytes = crate::report::render(o.format, inv, ropts);
+        let bytes = match crate::report::render(o.format, inv, ropts) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("kataster: cannot render output {e}");
+                code = exit::OUTPUT;
+                continue;
+            }
+        };
         if let Err(e) = write_one(o.file.as_deref(), &bytes) {
             eprintln!("kataster: cannot write output {e}");
             code = exit::OUTPUT;
@@ -464,7 +484,7 @@ fn check(args: CheckArgs) -> i32 {
     };
     // Reports as with `scan` (none by default); findings go to stdout unless a report does.
     let reports = !args.scan.outputs.is_empty() || args.scan.db.is_some();
-    let ropts = ReportOptions { csv_delimiter: args.scan.csv_delimiter };
+    let ropts = ReportOptions { csv_delimiter: args.scan.csv_delimiter, lang: args.scan.lang };
     let write_code =
         if reports { store_and_write(args.scan.db.as_deref(), &args.scan.outputs, &inv, &ropts) } else { exit::OK };
     let report_on_stdout =

@@ -9,6 +9,7 @@ use crate::detect;
 use crate::ecosystems::{self, Catalog, ParseError};
 use crate::inventory::model::{Diagnostic, FileRecord, Severity};
 use crate::walk::WalkedFile;
+use sha1::Sha1;
 use sha2::{Digest, Sha256};
 use std::io::Read;
 
@@ -49,6 +50,8 @@ pub fn examine_cached(
             licenses: Vec::new(),
             license_expression: None,
             copyrights: Vec::new(),
+            sha1: None,
+            component: None,
         },
         catalogs: Vec::new(),
         diagnostics: Vec::new(),
@@ -73,7 +76,7 @@ pub fn examine_cached(
         ));
         return ex;
     }
-    let Loaded { bytes, total, digest } = match read_capped(&file.abs, max_file_size, IN_MEMORY) {
+    let Loaded { bytes, total, digest, sha1 } = match read_capped(&file.abs, max_file_size, IN_MEMORY) {
         Ok(r) => r,
         Err(e) => {
             ex.record.kind = "unreadable".into();
@@ -84,6 +87,7 @@ pub fn examine_cached(
     ex.bytes_read = total;
     ex.record.size = total;
     let sha256 = hex(&digest);
+    ex.record.sha1 = Some(hex(&sha1));
     if total > bytes.len() as u64 {
         ex.diagnostics.push(diag(
             Severity::Warning,
@@ -146,6 +150,8 @@ struct Loaded {
     /// How many bytes were read in all (at most `cap`).
     total: u64,
     digest: Vec<u8>,
+    /// SHA-1 of the whole file (SPDX 2.3 requires it per file).
+    sha1: Vec<u8>,
 }
 
 /// Read at most `cap` bytes: a file that grew since it was listed is cut, not trusted.
@@ -156,7 +162,9 @@ fn read_capped(path: &std::path::Path, cap: u64, keep: u64) -> std::io::Result<L
     let mut bytes = Vec::new();
     (&mut f).take(keep).read_to_end(&mut bytes)?;
     let mut hasher = Sha256::new();
+    let mut sha1 = Sha1::new();
     hasher.update(&bytes);
+    sha1.update(&bytes);
     let mut total = bytes.len() as u64;
     let mut chunk = vec![0u8; 1 << 20];
     loop {
@@ -165,9 +173,10 @@ fn read_capped(path: &std::path::Path, cap: u64, keep: u64) -> std::io::Result<L
             break;
         }
         hasher.update(&chunk[..n]);
+        sha1.update(&chunk[..n]);
         total += n as u64;
     }
-    Ok(Loaded { bytes, total, digest: hasher.finalize().to_vec() })
+    Ok(Loaded { bytes, total, digest: hasher.finalize().to_vec(), sha1: sha1.finalize().to_vec() })
 }
 
 pub fn hex(bytes: &[u8]) -> String {
@@ -195,6 +204,7 @@ mod tests {
         assert_eq!(r.bytes.len(), 1 << 20);
         assert_eq!(r.total, 3 << 20);
         assert_eq!(r.digest, Sha256::digest(&content).to_vec());
+        assert_eq!(r.sha1, Sha1::digest(&content).to_vec());
         let capped = read_capped(&path, 2 << 20, 1 << 20).unwrap();
         assert_eq!(capped.total, 2 << 20);
     }

@@ -187,7 +187,7 @@ fn csv_has_one_row_per_component() {
     let inv = scan_json(&estate());
     let rows: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
     assert_eq!(rows.len(), inv["components"].as_array().unwrap().len() + 1);
-    assert!(rows[0].starts_with("root;project;name;version"));
+    assert!(rows[0].starts_with("Project;Component;Version;Ecosystem"));
     assert!(rows.iter().any(|r| r.contains(";fahrplan;0.3.1;cargo;project;")), "{text}");
 }
 

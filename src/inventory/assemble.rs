@@ -211,13 +211,14 @@ pub fn assemble_root(label: &str, examined: Vec<Examined>) -> (Vec<Component>, V
         }
     }
     let mut files_comp: Option<usize> = None;
-    for f in &files {
+    for f in &mut files {
         let owner = owner_of(&f.path, &dir_owner);
         let idx = match owner {
             Some(i) => i,
             None => *files_comp.get_or_insert_with(|| b.push(files_component(label))),
         };
         let c = &mut b.comps[idx];
+        f.component = Some(c.comp.id.clone());
         for l in &f.licenses {
             c.found.push(Evidence {
                 expression: l.expression.clone(),

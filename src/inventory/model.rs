@@ -319,6 +319,12 @@ pub struct FileRecord {
     pub licenses: Vec<LicenseFinding>,
     pub license_expression: Option<String>,
     pub copyrights: Vec<Copyright>,
+    /// SHA-1 of the content (SPDX 2.3 requires it for every file), lower-case hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha1: Option<String>,
+    /// Id of the component the file belongs to (the deepest component folder holding it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub component: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -1,29 +1,37 @@
-//! One row per component, for spreadsheets.
+//! The procurement view: one row per component, for spreadsheets.
 //!
-//! UTF-8 with a byte-order mark so that spreadsheet programs detect the encoding; cells
-//! that a spreadsheet would run as a formula are neutralised with a leading apostrophe.
+//! UTF-8 with a byte-order mark so that spreadsheet programs detect the encoding, CRLF line
+//! ends; cells that a spreadsheet would run as a formula are neutralised with a leading
+//! apostrophe. Headings and vocabulary follow `--lang`; license expressions, purls and
+//! paths stay as they are.
 
-use crate::inventory::model::{Component, Inventory};
+use super::Index;
+use super::i18n::{self, Lang};
+use crate::inventory::model::{Component, ComponentKind, Inventory};
 
-pub const COLUMNS: &[&str] = &[
-    "root",
-    "project",
-    "name",
-    "version",
-    "ecosystem",
-    "kind",
-    "scope",
-    "direct",
-    "purl",
-    "declared_license",
-    "detected_licenses",
-    "concluded_license",
-    "category",
-    "open_source",
-    "needs_review",
-    "locations",
-    "id",
-];
+/// The columns, as headings in the report's language.
+pub fn columns(lang: Lang) -> Vec<&'static str> {
+    let t = lang.texts();
+    vec![
+        t.project,
+        t.component,
+        t.version,
+        t.ecosystem,
+        t.kind,
+        t.scope,
+        t.purl,
+        t.concluded_license,
+        t.declared_license,
+        t.detected_licenses,
+        t.category,
+        t.open_source,
+        t.obligations,
+        t.license_source,
+        t.needs_review,
+        t.locations,
+        t.id,
+    ]
+}
 
 /// Quote a cell for CSV with the given delimiter.
 pub fn cell(value: &str, delimiter: u8) -> String {
@@ -34,46 +42,57 @@ pub fn cell(value: &str, delimiter: u8) -> String {
     if v.contains([delimiter as char, '"', '\n', '\r']) { format!("\"{}\"", v.replace('"', "\"\"")) } else { v }
 }
 
-fn row(c: &Component, inv: &Inventory) -> Vec<String> {
-    let project_names: Vec<String> = c
-        .projects
-        .iter()
-        .map(|id| inv.components.iter().find(|p| &p.id == id).map(|p| p.name.clone()).unwrap_or_else(|| id.clone()))
-        .collect();
-    let yes_no = |b: Option<bool>| match b {
-        Some(true) => "yes".to_string(),
-        Some(false) => "no".to_string(),
-        None => String::new(),
-    };
-    let enum_str = |v: serde_json::Value| v.as_str().unwrap_or_default().to_string();
+/// The project a row belongs to: a project's own name, its owners' names for a
+/// dependency, the root's label for what belongs to no project.
+pub(crate) fn project_cell(c: &Component, idx: &Index) -> String {
+    match c.kind {
+        ComponentKind::Project => c.name.clone(),
+        _ if c.projects.is_empty() => c.root.clone(),
+        _ => idx.project_names(c).join(" | "),
+    }
+}
+
+/// Components in report order: by project, the project itself first, then by id.
+pub(crate) fn ordered<'a>(inv: &'a Inventory, idx: &Index) -> Vec<&'a Component> {
+    let mut comps: Vec<&Component> = inv.components.iter().collect();
+    comps.sort_by_cached_key(|c| (project_cell(c, idx), c.kind != ComponentKind::Project, c.id.clone()));
+    comps
+}
+
+/// The cells of one component, in the order of [`columns`]. Shared with the xlsx report.
+pub(crate) fn row(c: &Component, idx: &Index, lang: Lang) -> Vec<String> {
+    let k = c.classification.as_ref();
+    let project = project_cell(c, idx);
     vec![
-        c.root.clone(),
-        project_names.join(" | "),
+        project,
         c.name.clone(),
         c.version.clone().unwrap_or_default(),
         c.ecosystem.clone(),
-        enum_str(serde_json::to_value(c.kind).unwrap_or_default()),
-        enum_str(serde_json::to_value(c.scope).unwrap_or_default()),
-        yes_no(c.direct),
+        i18n::kind(lang, c.kind).to_string(),
+        i18n::scope(lang, c.scope).to_string(),
         c.purl.clone().unwrap_or_default(),
+        c.concluded_license.clone().unwrap_or_default(),
         c.declared_license.clone().or_else(|| c.declared_license_raw.clone()).unwrap_or_default(),
         c.detected_licenses.join(" | "),
-        c.concluded_license.clone().unwrap_or_default(),
-        c.classification.as_ref().map(|k| k.category.clone()).unwrap_or_default(),
-        yes_no(c.classification.as_ref().map(|k| k.open_source)),
-        yes_no(c.classification.as_ref().map(|k| k.needs_review)),
+        i18n::category(lang, k.map(|k| k.category.as_str())),
+        i18n::yes_no(lang, k.map(|k| k.open_source)).to_string(),
+        k.map(|k| k.obligations.iter().map(|o| i18n::obligation(lang, o)).collect::<Vec<_>>().join(" | "))
+            .unwrap_or_default(),
+        c.license_sources.iter().map(|s| i18n::license_source(lang, *s)).collect::<Vec<_>>().join(" | "),
+        i18n::yes_no(lang, k.map(|k| k.needs_review)).to_string(),
         c.locations.join(" | "),
         c.id.clone(),
     ]
 }
 
-pub fn render(inv: &Inventory, delimiter: u8) -> String {
+pub fn render(inv: &Inventory, delimiter: u8, lang: Lang) -> String {
+    let idx = Index::new(inv);
     let sep = (delimiter as char).to_string();
     let mut out = String::from("\u{feff}");
-    out.push_str(&COLUMNS.iter().map(|c| cell(c, delimiter)).collect::<Vec<_>>().join(&sep));
+    out.push_str(&columns(lang).iter().map(|c| cell(c, delimiter)).collect::<Vec<_>>().join(&sep));
     out.push_str("\r\n");
-    for c in &inv.components {
-        out.push_str(&row(c, inv).iter().map(|v| cell(v, delimiter)).collect::<Vec<_>>().join(&sep));
+    for c in ordered(inv, &idx) {
+        out.push_str(&row(c, &idx, lang).iter().map(|v| cell(v, delimiter)).collect::<Vec<_>>().join(&sep));
         out.push_str("\r\n");
     }
     out
