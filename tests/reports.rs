@@ -346,11 +346,8 @@ fn spdx_lists_every_license_ref_it_uses() {
         .map(|e| e["licenseId"].as_str().unwrap())
         .collect();
     let text = String::from_utf8_lossy(&bytes);
-    let used: std::collections::BTreeSet<&str> = regex::Regex::new(r"LicenseRef-[A-Za-z0-9.-]+")
-        .unwrap()
-        .find_iter(&text)
-        .map(|m| m.as_str())
-        .collect();
+    let used: std::collections::BTreeSet<&str> =
+        regex::Regex::new(r"LicenseRef-[A-Za-z0-9.-]+").unwrap().find_iter(&text).map(|m| m.as_str()).collect();
     assert!(listed.contains("LicenseRef-acme-eula"), "{listed:?}");
     assert_eq!(listed, used, "every LicenseRef- used is listed, and only those");
     let dir = tempfile::tempdir().unwrap();
