@@ -131,6 +131,22 @@ pub struct ScanArgs {
     /// License policy (default: `kataster.toml` in each root, else the built-in default).
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
+    /// Look up licenses the local caches do not know in the package registries (cached on disk).
+    #[arg(long)]
+    pub online: bool,
+    /// A package cache or install folder to search, ECOSYSTEM=PATH (cargo, npm, pypi, golang,
+    /// maven, nuget, composer, gem); repeatable.
+    #[arg(long, value_name = "ECOSYSTEM=PATH", value_parser = parse_cache_dir)]
+    pub cache_dir: Vec<(String, PathBuf)>,
+    /// A registry base URL for --online, ECOSYSTEM=URL (a mirror); repeatable.
+    #[arg(long, value_name = "ECOSYSTEM=URL", value_parser = parse_registry)]
+    pub registry: Vec<(String, String)>,
+    /// A Python virtual environment (or site-packages folder) to read installed licenses from; repeatable.
+    #[arg(long, value_name = "PATH")]
+    pub python_env: Vec<PathBuf>,
+    /// Do not search the machine's default package caches (~/.cargo, ~/.m2, ...).
+    #[arg(long)]
+    pub no_local_caches: bool,
 }
 
 /// What `check` fails on.
@@ -247,6 +263,37 @@ pub struct DiffArgs {
     pub fail_on: Option<DiffFailOn>,
 }
 
+fn parse_ecosystem_pair(s: &str) -> Result<(String, String), String> {
+    let (eco, value) = s.split_once('=').ok_or_else(|| format!("`{s}`: expected ECOSYSTEM=VALUE"))?;
+    let eco = eco.trim().to_ascii_lowercase();
+    let eco = match eco.as_str() {
+        "go" => "golang".to_string(),
+        "python" | "pip" => "pypi".to_string(),
+        "ruby" | "rubygems" => "gem".to_string(),
+        "crates" | "rust" => "cargo".to_string(),
+        _ => eco,
+    };
+    if !crate::resolve::ECOSYSTEMS.contains(&eco.as_str()) {
+        return Err(format!("unknown ecosystem `{eco}` (known: {})", crate::resolve::ECOSYSTEMS.join(", ")));
+    }
+    if value.is_empty() {
+        return Err(format!("`{s}`: nothing after `=`"));
+    }
+    Ok((eco, value.to_string()))
+}
+
+fn parse_cache_dir(s: &str) -> Result<(String, PathBuf), String> {
+    parse_ecosystem_pair(s).map(|(e, p)| (e, PathBuf::from(p)))
+}
+
+fn parse_registry(s: &str) -> Result<(String, String), String> {
+    let (e, u) = parse_ecosystem_pair(s)?;
+    if !(u.starts_with("http://") || u.starts_with("https://")) {
+        return Err(format!("`{u}`: a registry URL starts with http:// or https://"));
+    }
+    Ok((e, u))
+}
+
 /// Run the CLI; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
@@ -323,6 +370,16 @@ fn scan_inventory(args: &ScanArgs) -> Result<crate::inventory::Inventory, i32> {
         max_file_size: args.max_file_size,
         progress: !args.quiet && std::io::stderr().is_terminal(),
         result_cache: args.result_cache.clone(),
+        resolve: crate::resolve::ResolveOptions {
+            online: args.online,
+            cache_dirs: args.cache_dir.clone(),
+            registries: args.registry.clone(),
+            python_envs: args.python_env.clone(),
+            no_local_caches: args.no_local_caches,
+            http_cache_dir: None,
+            http: None,
+        },
+        resolve_licenses: true,
     };
     let inv = if estate {
         match estate_repositories(args) {

@@ -18,5 +18,6 @@ pub mod license;
 pub mod output;
 pub mod policy;
 pub mod report;
+pub mod resolve;
 pub mod scan;
 pub mod walk;

@@ -24,6 +24,10 @@ pub struct ScanOptions {
     /// Folder of the result cache (`--result-cache`): detection results per file content,
     /// so that a rescan of unchanged files does not detect them again.
     pub result_cache: Option<PathBuf>,
+    /// License resolution for dependencies (local caches, registries with `--online`).
+    pub resolve: crate::resolve::ResolveOptions,
+    /// Resolve dependency licenses at all (off only for tests of the other stages).
+    pub resolve_licenses: bool,
 }
 
 impl Default for ScanOptions {
@@ -34,6 +38,8 @@ impl Default for ScanOptions {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             progress: false,
             result_cache: None,
+            resolve: crate::resolve::ResolveOptions::default(),
+            resolve_licenses: true,
         }
     }
 }
@@ -134,7 +140,13 @@ pub fn scan_root(root: &Path, label: &str, opts: &ScanOptions, bar: Option<&indi
     }
     out.files_read = examined.iter().filter(|e| e.record.sha256.is_some()).count() as u64;
     out.bytes_read = examined.iter().map(|e| e.bytes_read).sum::<u64>();
-    let (c, f, d) = assemble::assemble_root(label, examined);
+    let (mut c, f, d) = assemble::assemble_root(label, examined);
+    if opts.resolve_licenses {
+        // Dependencies the tree states no license for: local caches, registries with --online.
+        let env = crate::resolve::Env::from_process();
+        let refs = [crate::resolve::RootRef { label, path: root }];
+        out.diagnostics.extend(crate::resolve::resolve(&mut c, &refs, &opts.resolve, &env));
+    }
     out.components = c;
     out.files = f;
     out.diagnostics.extend(d);

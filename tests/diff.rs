@@ -27,7 +27,12 @@ fn copy_tree(from: &Path, to: &Path) {
 }
 
 fn scan(estate_file: &Path) -> Value {
-    let out = kataster().args(["scan", "-q", "-o", "json", "--estate-file"]).arg(estate_file).output().unwrap();
+    // Without the machine's package caches: the diff must not depend on what this machine has fetched.
+    let out = kataster()
+        .args(["scan", "-q", "-o", "json", "--no-local-caches", "--estate-file"])
+        .arg(estate_file)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).unwrap()
 }

@@ -263,6 +263,30 @@ fn files_component(label: &str) -> Component {
     }
 }
 
+/// The conclusion before classification: the declared license, else the detected ones
+/// joined with AND. Also used after dependency licenses are resolved.
+pub fn conclude(c: &mut Component) {
+    if let Some(d) = &c.declared_license {
+        c.concluded_license = Some(d.clone());
+        c.concluded_by = Some("declared".into());
+    } else if !c.detected_licenses.is_empty() {
+        let findings: Vec<LicenseFinding> = c
+            .detected_licenses
+            .iter()
+            .map(|e| LicenseFinding {
+                expression: e.clone(),
+                start_line: 0,
+                end_line: 0,
+                method: Method::Text,
+                confidence: 1.0,
+                rule: String::new(),
+            })
+            .collect();
+        c.concluded_license = detect::combine(&findings);
+        c.concluded_by = Some("detected".into());
+    }
+}
+
 /// Names of files that hold a package's license.
 pub fn is_license_file_name(name: &str) -> bool {
     let n = name.to_ascii_uppercase();
@@ -339,25 +363,7 @@ impl Draft {
         }
         c.evidence = evidence;
         c.license_sources = sources.into_iter().collect();
-        if let Some(d) = &c.declared_license {
-            c.concluded_license = Some(d.clone());
-            c.concluded_by = Some("declared".into());
-        } else if !c.detected_licenses.is_empty() {
-            let findings: Vec<LicenseFinding> = c
-                .detected_licenses
-                .iter()
-                .map(|e| LicenseFinding {
-                    expression: e.clone(),
-                    start_line: 0,
-                    end_line: 0,
-                    method: Method::Text,
-                    confidence: 1.0,
-                    rule: String::new(),
-                })
-                .collect();
-            c.concluded_license = detect::combine(&findings);
-            c.concluded_by = Some("detected".into());
-        }
+        conclude(c);
         c.locations.sort();
         c.locations.dedup();
         c.projects.sort();

@@ -1,0 +1,79 @@
+//! A package's license files, read from its folder in a cache or install tree and handed to
+//! the detectors. Owns which file names count as license files of a package folder; never
+//! guesses a license from a file name alone.
+
+use super::{Found, LicenseSource, Resolution, display_path, file_name, read_small};
+use crate::inventory::model::Method;
+use std::path::Path;
+
+/// License files directly in `dir` (sorted by name).
+pub fn license_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let Ok(rd) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut out: Vec<_> = rd
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.path())
+        .filter(|p| crate::inventory::assemble::is_license_file_name(file_name(p)))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Detect the licenses of one file.
+pub fn detect_file(path: &Path) -> Vec<(String, Method, f32)> {
+    let Some(text) = read_small(path) else { return Vec::new() };
+    let rel = file_name(path);
+    let ev = crate::detect::detect(rel, &text);
+    let mut out: Vec<(String, Method, f32)> = Vec::new();
+    for f in ev.licenses {
+        if f.method == Method::Marker {
+            continue;
+        }
+        match out.iter_mut().find(|(e, _, _)| *e == f.expression) {
+            Some(o) if o.2 < f.confidence => *o = (f.expression, f.method, f.confidence),
+            Some(_) => {}
+            None => out.push((f.expression, f.method, f.confidence)),
+        }
+    }
+    out
+}
+
+/// The licenses detected in the license files of a package folder, as a resolution that
+/// points at the first file with a finding.
+pub fn from_license_files(dir: &Path, source: LicenseSource) -> Option<Resolution> {
+    let mut all: Vec<(String, Method, f32)> = Vec::new();
+    let mut first = None;
+    for f in license_files(dir) {
+        let found = detect_file(&f);
+        if found.is_empty() {
+            continue;
+        }
+        if first.is_none() {
+            first = Some(f.clone());
+        }
+        for x in found {
+            if !all.iter().any(|(e, _, _)| *e == x.0) {
+                all.push(x);
+            }
+        }
+    }
+    let first = first?;
+    all.sort_by(|a, b| a.0.cmp(&b.0));
+    Some(Resolution { license: Found::Detected(all), source, location: display_path(&first), line: None })
+}
+
+/// A declared license when there is one, else the folder's license files.
+pub fn declared_or_files(
+    declared: Option<(Found, &Path, Option<u32>)>,
+    dir: &Path,
+    source: LicenseSource,
+) -> Option<Resolution> {
+    match declared {
+        Some((found, path, line)) if found.understood() => {
+            Some(Resolution { license: found, source, location: display_path(path), line })
+        }
+        other => from_license_files(dir, source).or_else(|| {
+            other.map(|(found, path, line)| Resolution { license: found, source, location: display_path(path), line })
+        }),
+    }
+}

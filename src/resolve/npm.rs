@@ -1,0 +1,125 @@
+//! npm: installed packages in `node_modules/` folders (nested, scoped and pnpm's
+//! `.pnpm/` store), in the tree and in folders given with `--cache-dir npm=PATH`.
+//! Reads `package.json`'s `license` (or the old `licenses` list), else the license files.
+//!
+//! Installed packages inside the scanned tree are also catalogued by the npm cataloger;
+//! this only answers for components that are still without a license.
+
+use super::files::declared_or_files;
+use super::{Env, Found, LicenseSource, Query, Resolution};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// How deep nested `node_modules` are followed.
+const MAX_DEPTH: usize = 12;
+
+pub struct NpmSource {
+    trees: Vec<(PathBuf, LicenseSource)>,
+    index: OnceLock<HashMap<(String, String), Installed>>,
+}
+
+#[derive(Debug, Clone)]
+struct Installed {
+    dir: PathBuf,
+    license: Option<(Found, u32)>,
+    source: LicenseSource,
+}
+
+impl NpmSource {
+    pub fn new(root: &Path, extra: &[PathBuf], _defaults: bool, _env: &Env) -> NpmSource {
+        let mut trees = Vec::new();
+        for p in extra {
+            if super::file_name(p) == "node_modules" {
+                trees.push((p.clone(), LicenseSource::LocalCache));
+            } else {
+                trees.push((p.join("node_modules"), LicenseSource::LocalCache));
+            }
+        }
+        trees.push((root.join("node_modules"), LicenseSource::Installed));
+        // Projects one or two folders down (monorepos) have their own node_modules.
+        for d in super::subdirs(root).into_iter().filter(|d| !hidden_or_modules(d)) {
+            trees.push((d.join("node_modules"), LicenseSource::Installed));
+            for d2 in super::subdirs(&d).into_iter().filter(|d| !hidden_or_modules(d)) {
+                trees.push((d2.join("node_modules"), LicenseSource::Installed));
+            }
+        }
+        NpmSource { trees, index: OnceLock::new() }
+    }
+
+    fn index(&self) -> &HashMap<(String, String), Installed> {
+        self.index.get_or_init(|| {
+            let mut map = HashMap::new();
+            for (t, source) in &self.trees {
+                if t.is_dir() {
+                    walk_modules(t, *source, 0, &mut map);
+                }
+            }
+            map
+        })
+    }
+
+    pub fn lookup(&self, q: &Query) -> Option<Resolution> {
+        let v = q.version.as_deref()?;
+        let hit = self.index().get(&(q.name.clone(), v.to_string()))?;
+        let manifest = hit.dir.join("package.json");
+        let declared = hit.license.clone().map(|(f, line)| (f, manifest.as_path(), Some(line)));
+        declared_or_files(declared, &hit.dir, hit.source)
+    }
+}
+
+fn hidden_or_modules(d: &Path) -> bool {
+    let n = super::file_name(d);
+    n.starts_with('.') || n == "node_modules" || n == "target"
+}
+
+fn walk_modules(dir: &Path, source: LicenseSource, depth: usize, map: &mut HashMap<(String, String), Installed>) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    for entry in super::subdirs(dir) {
+        let name = super::file_name(&entry).to_string();
+        if name == ".pnpm" {
+            for store in super::subdirs(&entry) {
+                walk_modules(&store.join("node_modules"), source, depth + 1, map);
+            }
+        } else if name.starts_with('@') {
+            for pkg in super::subdirs(&entry) {
+                package(&pkg, source, depth, map);
+            }
+        } else if !name.starts_with('.') {
+            package(&entry, source, depth, map);
+        }
+    }
+}
+
+fn package(dir: &Path, source: LicenseSource, depth: usize, map: &mut HashMap<(String, String), Installed>) {
+    if let Some(text) = super::read_small(&dir.join("package.json"))
+        && let Ok(doc) = serde_json::from_str::<Value>(&text)
+        && let (Some(name), Some(version)) = (doc["name"].as_str(), doc["version"].as_str())
+    {
+        let license = license_of(&doc).map(|f| (f, line_of_key(&text, "license")));
+        map.entry((name.to_string(), version.to_string())).or_insert(Installed {
+            dir: dir.to_path_buf(),
+            license,
+            source,
+        });
+    }
+    let nested = dir.join("node_modules");
+    if nested.is_dir() {
+        walk_modules(&nested, source, depth + 1, map);
+    }
+}
+
+/// 1-based line of the first `"key` in a JSON text (1 when absent).
+pub fn line_of_key(text: &str, key: &str) -> u32 {
+    let needle = format!("\"{key}");
+    text.lines().position(|l| l.contains(&needle)).map_or(1, |n| n as u32 + 1)
+}
+
+/// The license a `package.json` (or a registry's version document) declares, read as the
+/// npm cataloger reads it.
+pub fn license_of(doc: &Value) -> Option<Found> {
+    crate::ecosystems::npm::declared_license(doc).map(Found::Declared)
+}

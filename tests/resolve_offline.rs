@@ -1,0 +1,174 @@
+//! Offline license resolution on fixtures made by the real package managers: a Cargo
+//! registry cache (crates' own Cargo.toml and license files), an `npm ci` node_modules and
+//! a `python -m venv` + pip environment. No network: `online` is off throughout.
+
+mod resolve_support;
+
+use kataster::inventory::model::*;
+use kataster::resolve::{self, Env, ResolveOptions, RootRef};
+use resolve_support::{dep, fixtures};
+use std::path::Path;
+
+/// An environment with no caches at all unless a test names them.
+fn empty_env(home: &Path) -> Env {
+    let h = home.to_string_lossy().into_owned();
+    Env::from_pairs(&[("HOME", &h)])
+}
+
+fn run(root: &Path, comps: &mut [Component], opts: &ResolveOptions, env: &Env) -> Vec<Diagnostic> {
+    resolve::resolve(comps, &[RootRef { label: "r", path: root }], opts, env)
+}
+
+#[test]
+fn cargo_crates_resolve_from_cargo_home_and_vendor() {
+    let f = fixtures().join("cargo");
+    let home = tempfile::tempdir().unwrap();
+    let cargo_home = f.join("cargo-home").to_string_lossy().into_owned();
+    let h = home.path().to_string_lossy().into_owned();
+    let env = Env::from_pairs(&[("HOME", &h), ("CARGO_HOME", &cargo_home)]);
+    let mut comps = vec![
+        dep("cargo", "itoa", "1.0.19", Some("pkg:cargo/itoa@1.0.19")),
+        dep("cargo", "memchr", "2.8.3", Some("pkg:cargo/memchr@2.8.3")),
+        dep("cargo", "fahrweg-core", "0.2.0", None),
+        // In the cache, but another version: must not take that crate's license.
+        dep("cargo", "itoa", "1.0.18", Some("pkg:cargo/itoa@1.0.18")),
+        dep("cargo", "serde_json", "1.0.154", None),
+    ];
+    run(&f.join("project"), &mut comps, &ResolveOptions::default(), &env);
+
+    let itoa = &comps[0];
+    assert_eq!(itoa.declared_license.as_deref(), Some("MIT OR Apache-2.0"));
+    assert_eq!(itoa.concluded_license.as_deref(), Some("MIT OR Apache-2.0"));
+    assert_eq!(itoa.license_sources, vec![LicenseSource::LocalCache]);
+    let ev = &itoa.evidence[0];
+    assert!(ev.path.ends_with("registry/src/index.crates.io-1949cf8c6b5b557f/itoa-1.0.19/Cargo.toml"), "{}", ev.path);
+    assert_eq!((ev.method, ev.source, ev.start_line), (Method::Manifest, LicenseSource::LocalCache, Some(34)));
+
+    assert_eq!(comps[1].declared_license.as_deref(), Some("Unlicense OR MIT"));
+
+    let vendored = &comps[2];
+    assert_eq!(vendored.declared_license.as_deref(), Some("MIT"));
+    assert_eq!(vendored.license_sources, vec![LicenseSource::Installed]);
+    assert!(vendored.evidence[0].path.ends_with("project/vendor/fahrweg-core/Cargo.toml"));
+
+    assert_eq!(comps[3].declared_license, None, "a different version of a cached crate is not evidence");
+    assert!(comps[3].license_sources.is_empty());
+    assert_eq!(comps[4].declared_license, None);
+}
+
+#[test]
+fn no_local_caches_leaves_only_the_tree_and_named_folders() {
+    let f = fixtures().join("cargo");
+    let home = tempfile::tempdir().unwrap();
+    let cargo_home = f.join("cargo-home").to_string_lossy().into_owned();
+    let h = home.path().to_string_lossy().into_owned();
+    let env = Env::from_pairs(&[("HOME", &h), ("CARGO_HOME", &cargo_home)]);
+    let mut comps = vec![dep("cargo", "itoa", "1.0.19", None), dep("cargo", "fahrweg-core", "0.2.0", None)];
+    let opts = ResolveOptions { no_local_caches: true, ..Default::default() };
+    run(&f.join("project"), &mut comps, &opts, &env);
+    assert_eq!(comps[0].declared_license, None);
+    assert_eq!(comps[1].declared_license.as_deref(), Some("MIT"));
+
+    // The same cache named with --cache-dir counts again.
+    let mut comps = vec![dep("cargo", "itoa", "1.0.19", None)];
+    let opts = ResolveOptions {
+        no_local_caches: true,
+        cache_dirs: vec![("cargo".into(), f.join("cargo-home"))],
+        ..Default::default()
+    };
+    run(&f.join("project"), &mut comps, &opts, &env);
+    assert_eq!(comps[0].declared_license.as_deref(), Some("MIT OR Apache-2.0"));
+    assert_eq!(comps[0].license_sources, vec![LicenseSource::LocalCache]);
+}
+
+#[test]
+fn npm_packages_resolve_from_installed_node_modules_nested_and_scoped() {
+    let root = fixtures().join("npm-installed");
+    let home = tempfile::tempdir().unwrap();
+    let env = empty_env(home.path());
+    let mut comps = vec![
+        dep("npm", "ms", "2.1.3", Some("pkg:npm/ms@2.1.3")),
+        // Only installed nested, under debug/node_modules.
+        dep("npm", "ms", "2.1.2", Some("pkg:npm/ms@2.1.2")),
+        dep("npm", "@isaacs/string-locale-compare", "1.1.0", Some("pkg:npm/%40isaacs/string-locale-compare@1.1.0")),
+        dep("npm", "debug", "4.3.4", None),
+        dep("npm", "left-pad", "1.3.0", None),
+    ];
+    run(&root, &mut comps, &ResolveOptions::default(), &env);
+    let lic: Vec<_> = comps.iter().map(|c| c.declared_license.as_deref()).collect();
+    assert_eq!(lic, vec![Some("MIT"), Some("MIT"), Some("ISC"), Some("MIT"), None]);
+    assert!(comps[1].evidence[0].path.ends_with("node_modules/debug/node_modules/ms/package.json"));
+    assert!(comps[2].evidence[0].path.ends_with("node_modules/@isaacs/string-locale-compare/package.json"));
+    assert_eq!(comps[0].license_sources, vec![LicenseSource::Installed]);
+}
+
+#[test]
+fn npm_node_modules_elsewhere_given_as_cache_dir_is_a_local_cache() {
+    let installed = fixtures().join("npm-installed");
+    let empty_root = tempfile::tempdir().unwrap();
+    let env = empty_env(empty_root.path());
+    let mut comps = vec![dep("npm", "ms", "2.1.3", None)];
+    let opts =
+        ResolveOptions { cache_dirs: vec![("npm".into(), installed.join("node_modules"))], ..Default::default() };
+    run(empty_root.path(), &mut comps, &opts, &env);
+    assert_eq!(comps[0].declared_license.as_deref(), Some("MIT"));
+    assert_eq!(comps[0].license_sources, vec![LicenseSource::LocalCache]);
+}
+
+#[test]
+fn python_distributions_resolve_from_the_trees_virtualenv() {
+    let root = fixtures().join("python-venv");
+    let home = tempfile::tempdir().unwrap();
+    let env = empty_env(home.path());
+    let mut comps = vec![
+        dep("pypi", "six", "1.16.0", None),
+        // Metadata 2.4: License-Expression.
+        dep("pypi", "urllib3", "2.5.0", None),
+        // Only a classifier, with an underscore in the folder name and a dash in the lockfile.
+        dep("pypi", "typing-extensions", "4.12.2", None),
+        // Two classifiers: a choice between them.
+        dep("pypi", "packaging", "24.1", None),
+        dep("pypi", "IDNA", "3.7", None),
+        dep("pypi", "requests", "2.32.3", None),
+    ];
+    run(&root, &mut comps, &ResolveOptions::default(), &env);
+    let lic: Vec<_> = comps.iter().map(|c| c.declared_license.as_deref()).collect();
+    assert_eq!(
+        lic,
+        vec![Some("MIT"), Some("MIT"), Some("PSF-2.0"), Some("Apache-2.0 OR BSD-3-Clause"), Some("BSD-3-Clause"), None]
+    );
+    let six = &comps[0];
+    assert!(six.evidence[0].path.ends_with(".venv/lib/python3.11/site-packages/six-1.16.0.dist-info/METADATA"));
+    assert_eq!(six.license_sources, vec![LicenseSource::Installed]);
+    // A classifier without a version is a guess, and says so.
+    assert_eq!(comps[4].declared_license_raw.as_deref(), Some("License :: OSI Approved :: BSD License"));
+    assert!(comps[4].evidence[0].confidence < 1.0);
+}
+
+#[test]
+fn python_env_flag_points_at_an_environment_outside_the_tree() {
+    let venv = fixtures().join("python-venv/.venv");
+    let root = tempfile::tempdir().unwrap();
+    let env = empty_env(root.path());
+    let mut comps = vec![dep("pypi", "six", "1.16.0", None)];
+    let opts = ResolveOptions { python_envs: vec![venv], ..Default::default() };
+    run(root.path(), &mut comps, &opts, &env);
+    assert_eq!(comps[0].declared_license.as_deref(), Some("MIT"));
+    assert_eq!(comps[0].license_sources, vec![LicenseSource::Installed]);
+}
+
+#[test]
+fn a_declared_license_is_never_replaced_and_projects_are_not_looked_up() {
+    let root = fixtures().join("npm-installed");
+    let home = tempfile::tempdir().unwrap();
+    let env = empty_env(home.path());
+    let mut declared = dep("npm", "ms", "2.1.3", None);
+    declared.declared_license = Some("Apache-2.0".into());
+    let mut project = dep("npm", "debug", "4.3.4", None);
+    project.kind = ComponentKind::Project;
+    let mut comps = vec![declared, project];
+    run(&root, &mut comps, &ResolveOptions::default(), &env);
+    assert_eq!(comps[0].declared_license.as_deref(), Some("Apache-2.0"));
+    assert!(comps[0].evidence.is_empty());
+    assert_eq!(comps[1].declared_license, None);
+}
