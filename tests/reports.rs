@@ -86,7 +86,7 @@ fn run_all(lang: &str) -> Run {
         _dir: dir,
     };
     let mut cmd = Command::cargo_bin("kataster").unwrap();
-    cmd.arg("scan").arg(estate()).args(["-q", "--lang", lang]);
+    cmd.arg("scan").arg(estate()).args(["-q", "--no-local-caches", "--lang", lang]);
     for (format, path) in [
         ("cyclonedx-json", &run.cdx),
         ("spdx-json", &run.spdx),
@@ -123,7 +123,8 @@ fn read_json(p: &Path) -> Value {
 fn inventory() -> Inventory {
     static INV: OnceLock<Inventory> = OnceLock::new();
     INV.get_or_init(|| {
-        kataster::scan::scan(&kataster::scan::ScanOptions { roots: vec![estate()], ..Default::default() })
+        let resolve = kataster::resolve::ResolveOptions { no_local_caches: true, ..Default::default() };
+        kataster::scan::scan(&kataster::scan::ScanOptions { roots: vec![estate()], resolve, ..Default::default() })
     })
     .clone()
 }
