@@ -72,6 +72,8 @@ struct Compiled {
     gnu_version: Regex,
     notices: Vec<(NoticeDef, Regex)>,
     markers: Vec<(String, String, Regex)>,
+    /// Notices then markers, in one set: one pass tells which of them to run.
+    fixed: regex::RegexSet,
     license_line: Regex,
     url: Regex,
     see_file: Regex,
@@ -122,7 +124,7 @@ fn compile() -> Compiled {
     // "licensed under the NAME", "dual licensed as NAME and NAME", "under the NAME license"
     // (without a verb, the word license must follow), "NAME licensed".
     let reference = re(&format!(
-        r"\b(?:(?P<verb>{VERB}) (?:to you )?(?:(?:both|solely|only|freely|exclusively|jointly) )?(?:under|as)|under) (?:the )?(?:terms (?:and conditions )?of (?:the )?)?(?P<either>(?:either|both|one) (?:of )?(?:the )?)?(?P<name>{any})\b(?P<lic> licen[cs]ed?\b)?|\b(?P<name2>{any}) licen[cs]ed\b"
+        r"(?-u:\b)(?:(?P<verb>{VERB}) (?:to you )?(?:(?:both|solely|only|freely|exclusively|jointly) )?(?:under|as)|under) (?:the )?(?:terms (?:and conditions )?of (?:the )?)?(?P<either>(?:either|both|one) (?:of )?(?:the )?)?(?P<name>{any})(?-u:\b)(?P<lic> licen[cs]ed?(?-u:\b))?|(?-u:\b)(?P<name2>{any}) licen[cs]ed(?-u:\b)"
     ))
     .unwrap_or_else(never);
     let follow = re(&format!(
@@ -130,19 +132,19 @@ fn compile() -> Compiled {
     ))
     .unwrap_or_else(never);
     let follow_list =
-        re(&format!(r"^(?: \S+){{0,8}}? (?:(?:or|and) )?(?:the )?(?P<name>{any})\b")).unwrap_or_else(never);
+        re(&format!(r"^(?: \S+){{0,8}}? (?:(?:or|and) )?(?:the )?(?P<name>{any})(?-u:\b)")).unwrap_or_else(never);
     let gnu_name = re(&format!("^(?:{GNU_NAME})$")).unwrap_or_else(never);
-    let gnu_version = re(r"\b(?:version|v) ?(\d(?:\.\d)?)\b").unwrap_or_else(never);
+    let gnu_version = re(r"(?-u:\b)(?:version|v) ?(\d(?:\.\d)?)(?-u:\b)").unwrap_or_else(never);
     let mut notices = Vec::new();
     for n in file.notice {
-        if let Some(r) = re(&format!(r"\b{}\b", n.pattern)) {
+        if let Some(r) = re(&format!(r"(?-u:\b){}(?-u:\b)", n.pattern)) {
             notices.push((n, r));
         }
     }
     let mut markers = Vec::new();
     for m in file.marker {
         for p in &m.patterns {
-            if let Some(r) = re(&format!(r"\b(?:{p})\b")) {
+            if let Some(r) = re(&format!(r"(?-u:\b)(?:{p})(?-u:\b)")) {
                 markers.push((m.rule.clone(), m.id.clone(), r));
             }
         }
@@ -155,7 +157,14 @@ fn compile() -> Compiled {
     // Banners of bundles: `/*! name v1.2 | MIT License */`, `/** @license MIT */`.
     let banner = re(r"(?i)(?:@licen[cs]e\s+|\|\s*(?:licen[cs]e(?:d under|:)?\s+)?)(?P<v>[A-Za-z0-9][A-Za-z0-9.+-]*(?:\s+(?:OR|AND)\s+[A-Za-z0-9][A-Za-z0-9.+-]*)*)(?:\s+licen[cs]e)?\s*(?:\*/|\||$|\s*\(|\s+\S+\.\S+)")
         .unwrap_or_else(never);
+    let fixed =
+        regex::RegexSet::new(notices.iter().map(|(_, r)| r.as_str()).chain(markers.iter().map(|m| m.2.as_str())))
+            .unwrap_or_else(|e| {
+                errors.push(format!("rule set: {e}"));
+                regex::RegexSet::empty()
+            });
     Compiled {
+        fixed,
         banner,
         names,
         reference,
@@ -324,7 +333,11 @@ pub fn references(stream: &Stream) -> Vec<Hit> {
 pub fn notices(stream: &Stream) -> Vec<Hit> {
     let c = compiled();
     let mut out = Vec::new();
-    for (def, r) in &c.notices {
+    let set = c.fixed.matches(&stream.text);
+    for (i, (def, r)) in c.notices.iter().enumerate() {
+        if !set.matched(i) {
+            continue;
+        }
         for m in r.find_iter(&stream.text) {
             let Some(expression) = crate::license::normalize_expression(&def.expression) else { continue };
             out.push(Hit {
@@ -383,7 +396,11 @@ fn bsd_notice(stream: &Stream) -> Vec<Hit> {
 pub fn markers(stream: &Stream) -> Vec<Hit> {
     let c = compiled();
     let mut out = Vec::new();
-    for (rule, id, r) in &c.markers {
+    let set = c.fixed.matches(&stream.text);
+    for (i, (rule, id, r)) in c.markers.iter().enumerate() {
+        if !set.matched(c.notices.len() + i) {
+            continue;
+        }
         for m in r.find_iter(&stream.text) {
             out.push(Hit {
                 expression: id.clone(),
