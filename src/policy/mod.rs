@@ -393,6 +393,18 @@ deny = ["network-copyleft", "source-available", "proprietary", "freeware", "EUPL
     }
 
     #[test]
+    fn the_documented_example_is_a_valid_policy() {
+        let doc = include_str!("../../docs/policy.md");
+        let start = doc.find("```toml\n").map(|i| i + 8).unwrap_or(0);
+        let end = doc[start..].find("```").map(|i| start + i).unwrap_or(start);
+        let p = Policy::parse(&doc[start..end], "docs/policy.md").unwrap();
+        assert_eq!(p.exceptions.len(), 2);
+        assert_eq!(p.clarifications.len(), 2);
+        assert_eq!(evaluate("AGPL-3.0-only", &p).unwrap().decision, Decision::Deny);
+        assert_eq!(evaluate("EUPL-1.2", &p).unwrap().decision, Decision::Allow);
+    }
+
+    #[test]
     fn mistakes_in_the_policy_are_errors_naming_the_file() {
         for (text, want) in [
             ("[licenses]\nallow = [\"permisive\"]\n", "neither a category"),
