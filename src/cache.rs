@@ -5,9 +5,9 @@
 //! every file but does not run the detectors on it again. One cache file per root (named
 //! by a hash of the root's label), so shards of an estate never write the same file.
 //!
-//! The cache is valid for one build of kataster only: its fingerprint is the hash of the
-//! running executable, so a new detector or license database throws the old results
-//! away instead of serving them. It never decides anything itself, never holds catalog
+//! The cache is valid for one build of kataster only: its fingerprint names the running
+//! executable (path, size, modification time), so a new detector or license database
+//! throws the old results away instead of serving them. It never decides anything itself, never holds catalog
 //! results (manifests are parsed every time), and a broken cache file is a warning and a
 //! fresh start, never a failed scan.
 
@@ -49,14 +49,20 @@ pub struct ResultCache {
     diagnostics: Mutex<Vec<Diagnostic>>,
 }
 
-/// The fingerprint of the running build: a hash of the executable and the version.
+/// The fingerprint of the running build: version, and the size and modification time of
+/// the executable (a rebuild or a new install changes them; hashing the whole executable
+/// would cost more than a small rescan).
 fn build_fingerprint() -> &'static str {
     static FP: OnceLock<String> = OnceLock::new();
     FP.get_or_init(|| {
         let mut h = Sha256::new();
         h.update(env!("CARGO_PKG_VERSION").as_bytes());
-        match std::env::current_exe().and_then(std::fs::read) {
-            Ok(bytes) => h.update(&bytes),
+        let exe = std::env::current_exe().and_then(|p| Ok((p.metadata()?, p)));
+        match exe.and_then(|(m, p)| Ok((m.len(), m.modified()?, p))) {
+            Ok((len, modified, path)) => {
+                let since = modified.duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+                h.update(format!("{}|{len}|{}", path.display(), since.as_nanos()).as_bytes());
+            }
             // Without the executable the cache cannot tell builds apart: make every run
             // its own build, so nothing stale is ever served.
             Err(_) => h.update(crate::scan::now_rfc3339().as_bytes()),
