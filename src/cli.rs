@@ -165,6 +165,10 @@ pub struct CheckArgs {
     /// Exit 1 on denied components (`deny`), or also on those sent to review (`review`).
     #[arg(long, value_enum, value_name = "LEVEL", default_value = "deny")]
     pub fail_on: FailOn,
+    /// Fail only on findings this earlier inventory (native JSON) does not have; those it
+    /// has are still listed.
+    #[arg(long, value_name = "OLD.json")]
+    pub baseline: Option<PathBuf>,
 }
 
 /// Language of `kataster license`.
@@ -340,6 +344,9 @@ fn scan_with_policy(args: &ScanArgs) -> Result<crate::inventory::Inventory, i32>
     if policies.global.is_some() || !policies.per_root.is_empty() {
         crate::classify::classify_with(&mut inv, &policies, crate::classify::today());
         inv.summary = crate::inventory::assemble::summarize(&inv.components, &inv.files, &inv.diagnostics);
+        if !inv.repositories.is_empty() {
+            crate::estate::roll_up(&mut inv);
+        }
     }
     Ok(inv)
 }
@@ -535,6 +542,13 @@ pub fn write_outputs(outputs: &[OutputSpec], inv: &crate::inventory::Inventory, 
 }
 
 fn check(args: CheckArgs) -> i32 {
+    let baseline = match args.baseline.as_deref().map(read_inventory).transpose() {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("kataster: baseline: {e}");
+            return exit::USAGE;
+        }
+    };
     let inv = match scan_with_policy(&args.scan) {
         Ok(inv) => inv,
         Err(code) => return code,
@@ -563,7 +577,21 @@ fn check(args: CheckArgs) -> i32 {
         FailOn::Deny => d == crate::inventory::model::Decision::Deny,
         FailOn::Review => d != crate::inventory::model::Decision::Allow,
     };
-    if inv.findings.iter().any(|f| fails(f.decision)) { exit::POLICY } else { exit::OK }
+    let failing = match &baseline {
+        Some(b) => {
+            let outcome = crate::diff::baseline::against_baseline(&b.findings, &inv.findings);
+            if !args.scan.quiet && !outcome.known.is_empty() {
+                eprintln!(
+                    "kataster: {} of {} findings are in the baseline and do not fail the check",
+                    outcome.known.len(),
+                    inv.findings.len()
+                );
+            }
+            outcome.fails(|f| fails(f.decision))
+        }
+        None => inv.findings.iter().any(|f| fails(f.decision)),
+    };
+    if failing { exit::POLICY } else { exit::OK }
 }
 
 fn license(args: &LicenseArgs) -> i32 {
