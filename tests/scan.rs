@@ -128,8 +128,13 @@ fn unreadable_folder_and_oversized_file_give_diagnostics() {
     // Root reads everything; drop to an unprivileged user so the folder is really unreadable.
     let is_root = unsafe_euid_is_root();
     let mut cmd = if is_root {
+        // The unprivileged user may not reach the build folder (a checkout under /root):
+        // run a copy of the binary from the temporary folder.
+        let bin = dir.path().join("kataster");
+        std::fs::copy(assert_cmd::cargo::cargo_bin("kataster"), &bin).unwrap();
+        std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
         let mut c = std::process::Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(assert_cmd::cargo::cargo_bin("kataster"));
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(&bin);
         c
     } else {
         std::process::Command::new(assert_cmd::cargo::cargo_bin("kataster"))
