@@ -15,7 +15,7 @@ fn claims(_path: &str, name: &str) -> bool {
 fn parse(file: &ManifestFile) -> Result<Catalog, ParseError> {
     let text = file.text()?;
     let doc: Table = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
-    if file.path.ends_with("Cargo.lock") { parse_lock(file, text, &doc) } else { parse_manifest(file, text, &doc) }
+    if file.path.ends_with("Cargo.lock") { parse_lock(text, &doc) } else { parse_manifest(file, text, &doc) }
 }
 
 pub(crate) fn toml_error(text: &str, e: &toml::de::Error) -> ParseError {
@@ -98,7 +98,7 @@ fn parse_manifest(file: &ManifestFile, text: &str, doc: &Table) -> Result<Catalo
     Ok(cat)
 }
 
-fn parse_lock(file: &ManifestFile, text: &str, doc: &Table) -> Result<Catalog, ParseError> {
+fn parse_lock(text: &str, doc: &Table) -> Result<Catalog, ParseError> {
     let mut cat = Catalog::default();
     let version = doc.get("version").and_then(Value::as_integer);
     if let Some(v) = version
@@ -191,7 +191,6 @@ fn parse_lock(file: &ManifestFile, text: &str, doc: &Table) -> Result<Catalog, P
     for p in cat.packages.iter_mut().filter(|p| p.role == PackageRole::Dependency) {
         p.direct = Some(direct.contains(&p.key()));
     }
-    let _ = file;
     Ok(cat)
 }
 
