@@ -158,14 +158,19 @@ struct Loaded {
 /// Only the first `keep` bytes stay in memory; all are hashed.
 fn read_capped(path: &std::path::Path, cap: u64, keep: u64) -> std::io::Result<Loaded> {
     let f = std::fs::File::open(path)?;
+    let size = f.metadata().map(|m| m.len()).unwrap_or(0);
     let mut f = f.take(cap);
-    let mut bytes = Vec::new();
+    // One byte more than the size: read_to_end then needs no second allocation to see the end.
+    let mut bytes = Vec::with_capacity(size.min(keep).saturating_add(1) as usize);
     (&mut f).take(keep).read_to_end(&mut bytes)?;
     let mut hasher = Sha256::new();
     let mut sha1 = Sha1::new();
     hasher.update(&bytes);
     sha1.update(&bytes);
     let mut total = bytes.len() as u64;
+    if total < keep {
+        return Ok(Loaded { bytes, total, digest: hasher.finalize().to_vec(), sha1: sha1.finalize().to_vec() });
+    }
     let mut chunk = vec![0u8; 1 << 20];
     loop {
         let n = f.read(&mut chunk)?;

@@ -105,6 +105,7 @@ pub fn scan(opts: &ScanOptions) -> Inventory {
 /// any, gets the number of files as its length and one tick per file.
 pub fn scan_root(root: &Path, label: &str, opts: &ScanOptions, bar: Option<&indicatif::ProgressBar>) -> RootScan {
     let mut out = RootScan::default();
+    crate::detect::warm_up();
     let walked = match walk::walk(root, label, &opts.walk) {
         Ok(w) => w,
         Err(e) => {

@@ -59,7 +59,7 @@ impl Prefilter {
 
 /// The prefilter's words, case-insensitive, with what each one wakes up.
 const KEYWORDS: &[(&str, u8)] = &[
-    ("spdx-license-identifier", 1),
+    ("spdx-license-identifier", 5),
     ("copyright", 2),
     ("(c)", 2),
     ("©", 2),
@@ -83,7 +83,11 @@ const KEYWORDS: &[(&str, u8)] = &[
 fn keyword_matcher() -> Option<&'static AhoCorasick> {
     static AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
     AC.get_or_init(|| {
-        AhoCorasick::builder().ascii_case_insensitive(true).build(KEYWORDS.iter().map(|(k, _)| k.as_bytes())).ok()
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(KEYWORDS.iter().map(|(k, _)| k.as_bytes()))
+            .ok()
     })
     .as_ref()
 }
@@ -92,7 +96,9 @@ fn keyword_matcher() -> Option<&'static AhoCorasick> {
 pub fn prefilter(bytes: &[u8]) -> Prefilter {
     let mut seen = 0u8;
     if let Some(ac) = keyword_matcher() {
-        for m in ac.find_overlapping_iter(bytes) {
+        // Leftmost-longest, not overlapping: fast, and no word is lost, since the only
+        // words inside others (`licen` in `licensor` and in the tag) share their bits.
+        for m in ac.find_iter(bytes) {
             seen |= KEYWORDS.get(m.pattern().as_usize()).map(|k| k.1).unwrap_or(0);
             if seen == 15 {
                 break;
@@ -100,6 +106,15 @@ pub fn prefilter(bytes: &[u8]) -> Prefilter {
         }
     }
     Prefilter { tag: seen & 1 != 0, copyright: seen & 2 != 0, license: seen & 4 != 0, text: seen & 8 != 0 }
+}
+
+/// Build the text index and compile the rules now, on a thread of its own, so that the
+/// first files needing them do not wait: the scan calls this before it walks the tree.
+pub fn warm_up() {
+    std::thread::spawn(|| {
+        text::index();
+        rules::warm_up();
+    });
 }
 
 /// Cheap prefilter: does the text contain anything license-like at all?
@@ -305,17 +320,12 @@ fn unknown(stream: &Stream) -> Option<LicenseFinding> {
     let t = &stream.text;
     let mut first = usize::MAX;
     let mut last = 0;
-    let mut groups = 0;
+    // Every group must be there: the first one missing ends the search.
     for group in [GRANT, CONDITION, DISCLAIMER, LIABILITY] {
         let hits: Vec<usize> = group.iter().filter_map(|p| t.find(p).map(|s| s + p.len())).collect();
-        if let (Some(&lo), Some(&hi)) = (hits.iter().min(), hits.iter().max()) {
-            groups += 1;
-            first = first.min(lo);
-            last = last.max(hi);
-        }
-    }
-    if groups < 4 {
-        return None;
+        let (Some(&lo), Some(&hi)) = (hits.iter().min(), hits.iter().max()) else { return None };
+        first = first.min(lo);
+        last = last.max(hi);
     }
     let (s, e) = stream.lines_of(first.saturating_sub(30), last);
     Some(LicenseFinding {

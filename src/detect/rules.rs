@@ -85,6 +85,11 @@ const GNU_NAME: &str = r"(?:gnu )?(?:affero |lesser |library )?(?:gnu )?general 
 
 const VERB: &str = r"(?:modify it|redistribute it|licen[cs]ed|released|distributed|available|published|provided|offered|covered|governed|dual licen[cs]ed|relicen[cs]ed|licen[cs]able|subject to the terms|subject to the conditions)";
 
+/// Compile the rules if that has not happened yet.
+pub fn warm_up() {
+    compiled();
+}
+
 fn compiled() -> &'static Compiled {
     static C: OnceLock<Compiled> = OnceLock::new();
     C.get_or_init(compile)
@@ -420,8 +425,17 @@ pub fn line_rules(text: &str) -> Vec<Hit> {
     let c = compiled();
     let mut out = Vec::new();
     let mut heading_at: Option<u32> = None;
+    let wanted = lines_with_triggers(text);
+    let mut next_wanted = wanted.iter().copied().peekable();
     for (i, raw) in text.lines().enumerate() {
         let n = i as u32 + 1;
+        // Every rule needs one of the trigger words on its line, or a heading just above.
+        while next_wanted.next_if(|&(_, last)| last < n).is_some() {}
+        match next_wanted.peek() {
+            Some(&(first, _)) if first <= n => {}
+            Some(_) => continue,
+            None => break,
+        }
         let view = line_view(raw);
         let line = strip_comment(&view);
         if line.is_empty() {
@@ -497,6 +511,36 @@ pub fn line_rules(text: &str) -> Vec<Hit> {
                 confidence: 0.9,
                 rule: "license-line".into(),
             });
+        }
+    }
+    out
+}
+
+/// Words without which no line rule can match: license URLs hold `://`, `www.` or
+/// `.org/`, pointers name LICENSE or COPYING, banners open with `/*!`, the rest say licen.
+const LINE_TRIGGERS: &[&str] = &["licen", "copying", "://", "www.", ".org/", "/*!"];
+
+/// The line ranges `(first, last)` (1-based, in order) the line rules have to look at:
+/// each line holding a trigger word, and the three lines after it (a `## License` heading
+/// names the license on a following line).
+fn lines_with_triggers(text: &str) -> Vec<(u32, u32)> {
+    static AC: OnceLock<Option<aho_corasick::AhoCorasick>> = OnceLock::new();
+    let Some(ac) = AC
+        .get_or_init(|| aho_corasick::AhoCorasick::builder().ascii_case_insensitive(true).build(LINE_TRIGGERS).ok())
+        .as_ref()
+    else {
+        // Without the matcher every line is looked at.
+        return vec![(1, u32::MAX)];
+    };
+    let bytes = text.as_bytes();
+    let mut out: Vec<(u32, u32)> = Vec::new();
+    let (mut counted_to, mut line) = (0usize, 1u32);
+    for m in ac.find_iter(bytes) {
+        line += memchr::memchr_iter(b'\n', &bytes[counted_to..m.start()]).count() as u32;
+        counted_to = m.start();
+        match out.last_mut() {
+            Some(last) if line <= last.1 + 1 => last.1 = last.1.max(line + 3),
+            _ => out.push((line, line + 3)),
         }
     }
     out

@@ -11,6 +11,7 @@
 
 use super::lines::Stream;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 /// Lowest Dice score a region needs to count as a license text.
@@ -36,20 +37,37 @@ pub struct Template {
 
 pub struct Index {
     pub templates: Vec<Template>,
-    /// Rare pairs, sorted: the pair, and where its templates start in `posted`.
-    postings: Vec<(u64, u32, u16)>,
+    /// Rare pairs: where their templates start in `posted`, and how many there are.
+    postings: HashMap<u64, (u32, u16), BuildHasherDefault<PairHasher>>,
     posted: Vec<u16>,
 }
 
 impl Index {
     fn templates_of(&self, h: u64) -> &[u16] {
-        match self.postings.binary_search_by_key(&h, |p| p.0) {
-            Ok(i) => {
-                let (_, start, len) = self.postings[i];
-                self.posted.get(start as usize..start as usize + len as usize).unwrap_or(&[])
-            }
-            Err(_) => &[],
+        match self.postings.get(&h) {
+            Some(&(start, len)) => self.posted.get(start as usize..start as usize + len as usize).unwrap_or(&[]),
+            None => &[],
         }
+    }
+}
+
+/// Word pairs are hashes already: the map uses them as they are.
+#[derive(Default)]
+struct PairHasher(u64);
+
+impl Hasher for PairHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
     }
 }
 
@@ -141,11 +159,11 @@ fn build() -> Index {
         all.extend(t.pairs.iter().map(|&(h, _)| (h, i as u16)));
     }
     all.sort_unstable();
-    let mut postings = Vec::new();
+    let mut postings = HashMap::default();
     let mut posted = Vec::new();
     for group in all.chunk_by(|a, b| a.0 == b.0) {
         if group.len() <= MAX_POSTING {
-            postings.push((group[0].0, posted.len() as u32, group.len() as u16));
+            postings.insert(group[0].0, (posted.len() as u32, group.len() as u16));
             posted.extend(group.iter().map(|g| g.1));
             for g in group {
                 if let Some(t) = templates.get_mut(g.1 as usize) {
@@ -157,14 +175,8 @@ fn build() -> Index {
     Index { templates, postings, posted }
 }
 
-impl Template {
-    fn count(&self, h: u64) -> u32 {
-        match self.pairs.binary_search_by_key(&h, |p| p.0) {
-            Ok(i) => self.pairs[i].1,
-            Err(_) => 0,
-        }
-    }
-}
+/// A file pair that is not in the template being looked at.
+const ABSENT: u32 = u32::MAX;
 
 /// Find license texts in a stream.
 pub fn find(stream: &Stream) -> Vec<TextMatch> {
@@ -173,30 +185,57 @@ pub fn find(stream: &Stream) -> Vec<TextMatch> {
         return Vec::new();
     }
     let idx = index();
+    // The file's pairs sorted, each with its position: candidates come from the distinct
+    // pairs, and each candidate's pairs are found by one merge with the template's.
+    let mut sorted: Vec<(u64, u32)> = pairs.iter().enumerate().map(|(i, &h)| (h, i as u32)).collect();
+    sorted.sort_unstable();
     // Candidates: templates many of whose rare pairs occur in the file.
-    let mut distinct = pairs.clone();
-    distinct.sort_unstable();
-    distinct.dedup();
     let mut hits: Vec<u32> = vec![0; idx.templates.len()];
-    for &h in &distinct {
-        for &t in idx.templates_of(h) {
+    for group in sorted.chunk_by(|a, b| a.0 == b.0) {
+        for &t in idx.templates_of(group[0].0) {
             if let Some(n) = hits.get_mut(t as usize) {
                 *n += 1;
             }
         }
     }
+    // For each position of the file, the index of its pair in the current template.
+    let mut slot: Vec<u32> = vec![ABSENT; pairs.len()];
     let mut found = Vec::new();
     for (tpl, &n) in idx.templates.iter().zip(&hits) {
         if n >= 4 && n * 2 >= tpl.indexed.min(tpl.total) {
-            found.extend(regions(&pairs, tpl));
+            let shared = tpl.mark(&sorted, &mut slot);
+            if shared * 2 >= tpl.total as usize {
+                found.extend(regions(&slot, tpl));
+            }
+            slot.fill(ABSENT);
         }
     }
     resolve(found)
 }
 
-/// Dense regions of a template's pairs in the file, scored.
-fn regions(pairs: &[u64], tpl: &Template) -> Vec<TextMatch> {
-    let positions: Vec<usize> = pairs.iter().enumerate().filter(|(_, h)| tpl.count(**h) > 0).map(|(i, _)| i).collect();
+impl Template {
+    /// Mark in `slot` every position whose pair the template has; the number marked.
+    fn mark(&self, sorted: &[(u64, u32)], slot: &mut [u32]) -> usize {
+        let (mut i, mut j, mut marked) = (0, 0, 0);
+        while i < sorted.len() && j < self.pairs.len() {
+            let (h, pos) = sorted[i];
+            match h.cmp(&self.pairs[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    slot[pos as usize] = j as u32;
+                    marked += 1;
+                    i += 1;
+                }
+            }
+        }
+        marked
+    }
+}
+
+/// Dense regions of a template's pairs in the file (marked in `slot`), scored.
+fn regions(slot: &[u32], tpl: &Template) -> Vec<TextMatch> {
+    let positions: Vec<usize> = slot.iter().enumerate().filter(|(_, s)| **s != ABSENT).map(|(i, _)| i).collect();
     let gap = (tpl.total as usize / 8).max(25);
     let mut out = Vec::new();
     let mut start = 0;
@@ -211,7 +250,7 @@ fn regions(pairs: &[u64], tpl: &Template) -> Vec<TextMatch> {
             continue;
         }
         let (Some(&first), Some(&last)) = (group.first(), group.last()) else { continue };
-        let (first, last, score) = best_bounds(pairs, first, last, tpl);
+        let (first, last, score) = best_bounds(slot, first, last, tpl);
         if score >= MIN_SCORE {
             out.push(TextMatch { id: tpl.id, exception: tpl.exception, score, start_word: first, end_word: last + 2 });
         }
@@ -222,21 +261,24 @@ fn regions(pairs: &[u64], tpl: &Template) -> Vec<TextMatch> {
 /// The sub-range of `first..=last` with the best Dice score against the template: the
 /// start is moved forward, then the end backward, each to its best place. Linear: the
 /// shared count is kept up to date as pairs leave the range.
-fn best_bounds(pairs: &[u64], first: usize, last: usize, tpl: &Template) -> (usize, usize, f32) {
+fn best_bounds(slot: &[u32], first: usize, last: usize, tpl: &Template) -> (usize, usize, f32) {
     let score = |inter: u32, len: usize| 2.0 * inter as f32 / (len as f32 + tpl.total as f32);
+    // How often each of the template's pairs occurs in the range, and the shared count.
     let count_range = |a: usize, b: usize| {
-        let mut counts: HashMap<u64, u32> = HashMap::with_capacity(b + 1 - a);
-        for &h in &pairs[a..=b] {
-            *counts.entry(h).or_insert(0) += 1;
+        let mut counts = vec![0u32; tpl.pairs.len()];
+        for &s in &slot[a..=b] {
+            if let Some(c) = counts.get_mut(s as usize) {
+                *c += 1;
+            }
         }
-        let inter: u32 = counts.iter().map(|(h, n)| (*n).min(tpl.count(*h))).sum();
+        let inter: u32 = counts.iter().zip(&tpl.pairs).map(|(n, p)| (*n).min(p.1)).sum();
         (counts, inter)
     };
     // A pair leaving the range lowers the shared count when the range held no more of it
     // than the template.
-    let leave = |counts: &mut HashMap<u64, u32>, inter: &mut u32, h: u64| {
-        if let Some(n) = counts.get_mut(&h) {
-            if *n <= tpl.count(h) && *inter > 0 {
+    let leave = |counts: &mut [u32], inter: &mut u32, s: u32| {
+        if let (Some(n), Some(p)) = (counts.get_mut(s as usize), tpl.pairs.get(s as usize)) {
+            if *n <= p.1 && *inter > 0 {
                 *inter -= 1;
             }
             *n -= 1;
@@ -244,21 +286,21 @@ fn best_bounds(pairs: &[u64], first: usize, last: usize, tpl: &Template) -> (usi
     };
     let (mut counts, mut inter) = count_range(first, last);
     let mut best = (score(inter, last + 1 - first), first);
-    for (a, &h) in pairs.iter().enumerate().take(last).skip(first) {
-        leave(&mut counts, &mut inter, h);
-        let s = score(inter, last - a);
-        if s > best.0 {
-            best = (s, a + 1);
+    for (a, &s) in slot.iter().enumerate().take(last).skip(first) {
+        leave(&mut counts, &mut inter, s);
+        let sc = score(inter, last - a);
+        if sc > best.0 {
+            best = (sc, a + 1);
         }
     }
     let start = best.1;
     let (mut counts, mut inter) = count_range(start, last);
     let mut best = (score(inter, last + 1 - start), last);
     for b in (start + 1..=last).rev() {
-        leave(&mut counts, &mut inter, pairs[b]);
-        let s = score(inter, b - start);
-        if s > best.0 {
-            best = (s, b - 1);
+        leave(&mut counts, &mut inter, slot[b]);
+        let sc = score(inter, b - start);
+        if sc > best.0 {
+            best = (sc, b - 1);
         }
     }
     (start, best.1, best.0)
