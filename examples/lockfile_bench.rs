@@ -4,10 +4,15 @@
 //! same bytes into an untyped tree (serde_json, toml, serde-saphyr), or for the line
 //! formats (yarn.lock, requirements.txt) a pass that splits the text into lines.
 //!
-//! Usage: `cargo run --release --example lockfile_bench -- [N]` (or `bench/lockfile.sh`).
+//! Usage: `cargo run --release --example lockfile_bench -- [N] [FILE...]` (or
+//! `bench/lockfile.sh`); naming files runs only those formats.
 //! Other ecosystems add a generator to `FORMATS`.
 
 use kataster::ecosystems::{ManifestFile, claimants, yaml_lockfile_options};
+
+/// The allocator of the kataster binary, so that the parse is timed as a scan runs it.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::fmt::Write;
 use std::time::{Duration, Instant};
 
@@ -218,13 +223,14 @@ fn median(mut v: Vec<Duration>) -> Duration {
 
 fn main() {
     let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(100_000);
+    let only: Vec<String> = std::env::args().skip(2).collect();
     let runs = 3;
     println!("{n} entries per lockfile, median of {runs} runs\n");
     println!(
         "{:<18} {:>9} {:>9} {:>10} {:>10} {:>7}  baseline",
         "file", "MiB", "packages", "kataster", "baseline", "ratio"
     );
-    for &(file, generate, baseline) in FORMATS {
+    for &(file, generate, baseline) in FORMATS.iter().filter(|f| only.is_empty() || only.iter().any(|o| o == f.0)) {
         let text = generate(n);
         let Some(cataloger) = claimants(file, file).next() else {
             println!("{file}: no cataloger claims it");

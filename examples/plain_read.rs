@@ -5,6 +5,10 @@
 //! Usage: `cargo run --release --example plain_read -- DIR...`; prints files, bytes, seconds.
 
 use std::io::Read;
+
+/// The allocator of the kataster binary.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 fn main() {

@@ -4,6 +4,7 @@
 use super::{Catalog, Cataloger, ManifestFile, Package, PackageRole, ParseError, purl};
 use crate::inventory::model::{Hash, Scope};
 use crate::license::DeclaredLicense;
+use std::collections::HashMap;
 use toml::{Table, Value};
 
 pub const CATALOGER: Cataloger = Cataloger { ecosystem: "cargo", claims, parse };
@@ -14,8 +15,11 @@ fn claims(_path: &str, name: &str) -> bool {
 
 fn parse(file: &ManifestFile) -> Result<Catalog, ParseError> {
     let text = file.text()?;
+    if file.path.ends_with("Cargo.lock") {
+        return parse_lock(text, &super::toml_fast::parse_lockfile(text)?);
+    }
     let doc: Table = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
-    if file.path.ends_with("Cargo.lock") { parse_lock(text, &doc) } else { parse_manifest(file, text, &doc) }
+    parse_manifest(file, text, &doc)
 }
 
 pub(crate) fn toml_error(text: &str, e: &toml::de::Error) -> ParseError {
@@ -135,31 +139,34 @@ fn parse_lock(text: &str, doc: &Table) -> Result<Catalog, ParseError> {
     let key_of = |name: &str, version: &str| {
         purl("cargo", None, name, Some(version)).unwrap_or_else(|| format!("cargo:{name}@{version}"))
     };
+    // The key of every locked (name, version): references resolve without building purls.
+    let keys: HashMap<(&str, &str), String> =
+        parsed.iter().map(|e| ((e.name, e.version), key_of(e.name, e.version))).collect();
+    // A bare "name" reference is to the one version locked under that name (the first one).
+    let mut by_name: HashMap<&str, String> = HashMap::new();
+    for e in &parsed {
+        if let Some(k) = keys.get(&(e.name, e.version)) {
+            by_name.entry(e.name).or_insert_with(|| k.clone());
+        }
+    }
     // Resolve "name", "name version" and "name version (source)" references.
     let resolve = |dep: &str| -> Option<String> {
         let mut parts = dep.split_whitespace();
         let name = parts.next()?;
         match parts.next() {
-            Some(v) => Some(key_of(name, v)),
-            None => {
-                let mut m = parsed.iter().filter(|p| p.name == name);
-                let first = m.next()?;
-                Some(key_of(first.name, first.version))
-            }
+            Some(v) => Some(keys.get(&(name, v)).cloned().unwrap_or_else(|| key_of(name, v))),
+            None => by_name.get(name).cloned(),
         }
     };
-    let mut search_from = 0usize;
+    let mut lines = super::LineCursor::new(text);
     for (e, raw) in parsed.iter().zip(entries.iter().filter(|e| e.get("name").is_some() && e.get("version").is_some()))
     {
         let is_member = e.source.is_none();
         let role = if is_member { PackageRole::Project } else { PackageRole::Dependency };
         let mut p = Package::new(role, "cargo", e.name, Some(e.version.to_string()));
-        p.purl = purl("cargo", None, e.name, Some(e.version));
+        p.purl = keys.get(&(e.name, e.version)).filter(|k| k.starts_with("pkg:")).cloned();
         let needle = format!("name = \"{}\"\nversion = \"{}\"", e.name, e.version);
-        if let Some(off) = text[search_from..].find(&needle) {
-            p.line = Some(super::line_of_offset(text.as_bytes(), search_from + off));
-            search_from += off;
-        }
+        p.line = lines.find(&needle);
         let checksum = raw.get("checksum").and_then(Value::as_str).map(str::to_string).or_else(|| {
             let src = e.source?;
             v1_checksums?

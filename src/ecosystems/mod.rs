@@ -19,6 +19,7 @@ pub mod nuget;
 pub mod publiccode;
 pub mod python;
 pub mod ruby;
+pub(crate) mod toml_fast;
 pub(crate) mod xml;
 
 /// A cataloger: the files it claims and the parser for them.
@@ -296,6 +297,136 @@ pub fn decode_text<'a>(file: &'a ManifestFile) -> Result<std::borrow::Cow<'a, st
     }
 }
 
+/// Lenient field readers for typed lockfile structs: a field of an unexpected type reads
+/// as absent instead of failing the whole file, as a tree lookup would.
+pub(crate) mod lenient {
+    use serde::Deserializer;
+    use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use std::borrow::Cow;
+    use std::fmt;
+
+    /// A string, borrowed from the input where it has no escapes; anything else is `None`.
+    pub fn str<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str>>, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Option<Cow<'de, str>>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Some(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Some(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Some(Cow::Owned(v)))
+            }
+            other_types_are_none!();
+        }
+        d.deserialize_any(V)
+    }
+
+    /// A boolean; anything else is `None`.
+    pub fn bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Option<bool>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a boolean")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(Some(v))
+            }
+            fn visit_borrowed_str<E>(self, _: &'de str) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            other_types_are_none!();
+        }
+        d.deserialize_any(V)
+    }
+
+    /// The keys of an object, sorted (dependency names); the values are skipped, and
+    /// anything but an object gives no keys.
+    pub fn keys<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Cow<'de, str>>, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Vec<Cow<'de, str>>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut m: M) -> Result<Self::Value, M::Error> {
+                let mut keys = Vec::new();
+                while let Some(k) = m.next_key::<Cow<'de, str>>()? {
+                    m.next_value::<IgnoredAny>()?;
+                    keys.push(k);
+                }
+                keys.sort();
+                Ok(keys)
+            }
+            fn visit_seq<S: SeqAccess<'de>>(self, mut s: S) -> Result<Self::Value, S::Error> {
+                while s.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Vec::new())
+            }
+            fn visit_borrowed_str<E>(self, _: &'de str) -> Result<Self::Value, E> {
+                Ok(Vec::new())
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(Vec::new())
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(Vec::new())
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(Vec::new())
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(Vec::new())
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(Vec::new())
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(Vec::new())
+            }
+        }
+        d.deserialize_any(V)
+    }
+
+    /// The visitor methods that read numbers, null, lists and objects as `None`.
+    macro_rules! other_types_are_none {
+        () => {
+            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_none<E>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_seq<S: SeqAccess<'de>>(self, mut s: S) -> Result<Self::Value, S::Error> {
+                while s.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(None)
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut m: M) -> Result<Self::Value, M::Error> {
+                while m.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(None)
+            }
+        };
+    }
+    use other_types_are_none;
+}
+
 /// A JSON syntax error as a parse error with its line; a file that ends too early says so.
 pub fn json_error(e: &serde_json::Error) -> ParseError {
     let line = u32::try_from(e.line()).ok().filter(|l| *l > 0);
@@ -396,7 +527,8 @@ pub struct JsonKeyLines {
 }
 
 impl JsonKeyLines {
-    pub fn new(text: &str) -> Self {
+    /// Record the keys down to `depth` levels (`["packages", name]` is depth 2).
+    pub fn new(text: &str, depth: usize) -> Self {
         let mut lines = std::collections::HashMap::new();
         // (indent, key) of the objects we are in.
         let mut stack: Vec<(usize, String)> = Vec::new();
@@ -406,10 +538,13 @@ impl JsonKeyLines {
             if !trimmed.starts_with('"') || !trimmed.trim_end().ends_with('{') {
                 continue;
             }
-            let Some(key) = first_json_string(trimmed) else { continue };
             while stack.last().is_some_and(|(i, _)| *i >= indent) {
                 stack.pop();
             }
+            if stack.len() >= depth {
+                continue;
+            }
+            let Some(key) = first_json_string(trimmed) else { continue };
             stack.push((indent, key));
             let path = stack.iter().map(|(_, k)| k.as_str()).collect::<Vec<_>>().join("\u{0}");
             lines.entry(path).or_insert(no as u32 + 1);
@@ -499,7 +634,7 @@ mod helper_tests {
     #[test]
     fn json_key_lines_follow_nesting() {
         let t = "{\n  \"packages\": {\n    \"\": {\n      \"name\": \"x\"\n    },\n    \"node_modules/a\": {\n      \"dependencies\": {\n      }\n    }\n  }\n}\n";
-        let k = JsonKeyLines::new(t);
+        let k = JsonKeyLines::new(t, usize::MAX);
         assert_eq!(k.get(&["packages", ""]), Some(3));
         assert_eq!(k.get(&["packages", "node_modules/a"]), Some(6));
         assert_eq!(k.get(&["packages", "node_modules/a", "dependencies"]), Some(7));

@@ -88,7 +88,7 @@ fn parse_lock(file: &ManifestFile, text: &str) -> Result<Catalog, ParseError> {
     me.dir = Some(file.dir().to_string());
     me.scope = Scope::Runtime;
     let mut index: HashMap<String, usize> = HashMap::new();
-    let lines = super::JsonKeyLines::new(text);
+    let lines = super::JsonKeyLines::new(text, 3);
     for (tfm, entries) in frameworks {
         let Some(entries) = entries.as_object() else {
             cat.warnings.push(format!("target framework {tfm} is not an object; skipped"));

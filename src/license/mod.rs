@@ -84,7 +84,24 @@ pub fn canonical_id(token: &str) -> Option<String> {
 /// imprecise names the `spdx` crate knows. Returns `expression: None` when the text is not
 /// understood; it never guesses silently: a guess sets `inferred`.
 pub fn normalize(raw: &str) -> Normalized {
-    normalize_depth(raw, 0)
+    // Lockfiles repeat a handful of license strings across thousands of packages: each
+    // thread remembers the ones it has normalized (a bounded memo, cleared when full).
+    const MEMO_SIZE: usize = 4096;
+    thread_local! {
+        static MEMO: std::cell::RefCell<HashMap<String, Normalized>> = std::cell::RefCell::new(HashMap::new());
+    }
+    if let Some(n) = MEMO.with(|m| m.borrow().get(raw).cloned()) {
+        return n;
+    }
+    let n = normalize_depth(raw, 0);
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= MEMO_SIZE {
+            m.clear();
+        }
+        m.insert(raw.to_string(), n.clone());
+    });
+    n
 }
 
 const NOT_UNDERSTOOD: Normalized = Normalized { expression: None, inferred: false };

@@ -97,6 +97,11 @@ pub(crate) fn alias_target(spec: &str) -> Option<(&str, &str)> {
 /// legacy `{type, url}` object, or a legacy `licenses` array (alternatives, joined by OR).
 /// `UNLICENSED` is npm's word for "no license granted".
 pub(crate) fn declared_license(obj: &Value) -> Option<DeclaredLicense> {
+    declared_license_of(obj.get("license"), obj.get("licenses"))
+}
+
+/// [`declared_license`] from the `license` and `licenses` values themselves.
+pub(crate) fn declared_license_of(license: Option<&Value>, licenses: Option<&Value>) -> Option<DeclaredLicense> {
     let one = |v: &Value| -> Option<String> {
         match v {
             Value::String(s) => Some(s.trim().to_string()),
@@ -105,10 +110,10 @@ pub(crate) fn declared_license(obj: &Value) -> Option<DeclaredLicense> {
         }
         .filter(|s| !s.is_empty())
     };
-    let items: Vec<String> = match obj.get("license") {
+    let items: Vec<String> = match license {
         Some(Value::Array(items)) => items.iter().filter_map(one).collect(),
         Some(v) => one(v).into_iter().collect(),
-        None => match obj.get("licenses") {
+        None => match licenses {
             Some(Value::Array(items)) => items.iter().filter_map(one).collect(),
             Some(v) => one(v).into_iter().collect(),
             None => Vec::new(),

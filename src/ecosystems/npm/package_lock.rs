@@ -5,22 +5,79 @@
 //! point at them); v1 nests `dependencies` the way `node_modules` nests. Edges follow
 //! Node's resolution: a name is looked up in the nearest `node_modules` upwards.
 
-use super::{alias_target, declared_license, npm_package};
-use crate::ecosystems::{Catalog, JsonKeyLines, ManifestFile, PackageRole, ParseError, json_error, sri_hashes};
+use super::{alias_target, declared_license_of, npm_package};
+use crate::ecosystems::{
+    Catalog, JsonKeyLines, ManifestFile, Package, PackageRole, ParseError, json_error, lenient, sri_hashes,
+};
 use crate::inventory::model::Scope;
+use serde::Deserialize;
+use serde::de::IgnoredAny;
 use serde_json::{Map, Value};
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// The top of a lockfile, read without building a tree of the whole document: v2 and v3
+/// lockfiles of large monorepos run to 100,000 entries.
+#[derive(Deserialize)]
+struct Top<'a> {
+    #[serde(borrow, default, deserialize_with = "lenient::str")]
+    name: Option<Cow<'a, str>>,
+    #[serde(rename = "lockfileVersion", default)]
+    lockfile_version: Option<Value>,
+    #[serde(borrow, default)]
+    packages: Option<BTreeMap<Cow<'a, str>, Entry<'a>>>,
+    #[serde(default)]
+    dependencies: Option<IgnoredAny>,
+}
+
+/// One `packages` entry, the fields kataster reads.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Entry<'a> {
+    #[serde(borrow, deserialize_with = "lenient::str")]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "lenient::str")]
+    version: Option<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "lenient::str")]
+    resolved: Option<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "lenient::str")]
+    integrity: Option<Cow<'a, str>>,
+    #[serde(deserialize_with = "lenient::bool")]
+    link: Option<bool>,
+    #[serde(deserialize_with = "lenient::bool")]
+    dev: Option<bool>,
+    #[serde(deserialize_with = "lenient::bool")]
+    dev_optional: Option<bool>,
+    #[serde(deserialize_with = "lenient::bool")]
+    optional: Option<bool>,
+    #[serde(deserialize_with = "lenient::bool")]
+    peer: Option<bool>,
+    license: Option<Value>,
+    licenses: Option<Value>,
+    #[serde(borrow, deserialize_with = "lenient::keys")]
+    dependencies: Vec<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "lenient::keys")]
+    optional_dependencies: Vec<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "lenient::keys")]
+    peer_dependencies: Vec<Cow<'a, str>>,
+    #[serde(borrow, deserialize_with = "lenient::keys")]
+    dev_dependencies: Vec<Cow<'a, str>>,
+}
 
 pub(super) fn parse(file: &ManifestFile) -> Result<Catalog, ParseError> {
     let text = file.text()?;
-    let doc: Value = serde_json::from_str(text).map_err(|e| json_error(&e))?;
-    let version = doc.get("lockfileVersion").and_then(Value::as_u64);
+    let top: Top = serde_json::from_str(text).map_err(|e| json_error(&e))?;
+    let version = top.lockfile_version.as_ref().and_then(Value::as_u64);
     let hidden = file.path.ends_with(".package-lock.json");
-    let lines = JsonKeyLines::new(text);
-    match (version, doc.get("packages").and_then(Value::as_object)) {
-        (Some(2 | 3), Some(packages)) => Ok(parse_packages(file, &doc, packages, &lines, hidden)),
-        (Some(1) | None, _) if doc.get("dependencies").is_some() || version == Some(1) => {
-            Ok(parse_v1(file, &doc, &lines))
+    match (version, top.packages) {
+        (Some(2 | 3), Some(packages)) => {
+            let lines = JsonKeyLines::new(text, 2);
+            Ok(parse_packages(file, top.name.as_deref(), &packages, &lines, hidden))
+        }
+        (Some(1) | None, _) if top.dependencies.is_some() || version == Some(1) => {
+            // v1 nests entries as deep as node_modules: read it as a tree.
+            let doc: Value = serde_json::from_str(text).map_err(|e| json_error(&e))?;
+            Ok(parse_v1(file, &doc, &JsonKeyLines::new(text, usize::MAX)))
         }
         (Some(v), _) => Err(ParseError::at(
             line_of(text, "\"lockfileVersion\"").unwrap_or(1),
@@ -44,31 +101,43 @@ fn name_from_key(key: &str) -> &str {
 
 /// An entry's package name: its `name` (aliases and local folders carry one), else the
 /// folder it is installed in; the root's from the top of the lockfile.
-fn entry_name<'a>(doc: &'a Value, path: &'a str, e: &'a Value) -> &'a str {
-    let own = e.get("name").and_then(Value::as_str);
+fn entry_name<'a>(root_name: Option<&'a str>, path: &'a str, e: &'a Entry) -> &'a str {
+    let own = e.name.as_deref();
     if path.is_empty() {
-        return own.or(doc.get("name").and_then(Value::as_str)).unwrap_or("");
+        return own.or(root_name).unwrap_or("");
     }
     own.unwrap_or_else(|| name_from_key(path))
 }
 
-fn scope_of(e: &Value) -> Scope {
-    let flag = |k: &str| e.get(k).and_then(Value::as_bool).unwrap_or(false);
-    if flag("dev") || flag("devOptional") {
+fn scope_of(e: &Entry) -> Scope {
+    let flag = |f: Option<bool>| f.unwrap_or(false);
+    if flag(e.dev) || flag(e.dev_optional) {
         Scope::Dev
-    } else if flag("optional") {
+    } else if flag(e.optional) {
         Scope::Optional
-    } else if flag("peer") {
+    } else if flag(e.peer) {
         Scope::Peer
     } else {
         Scope::Runtime
     }
 }
 
+/// The v1 flags of an entry, for [`scope_of`].
+fn v1_flags(e: &Value) -> Entry<'static> {
+    let flag = |k: &str| e.get(k).and_then(Value::as_bool);
+    Entry {
+        dev: flag("dev"),
+        dev_optional: flag("devOptional"),
+        optional: flag("optional"),
+        peer: flag("peer"),
+        ..Entry::default()
+    }
+}
+
 fn parse_packages(
     file: &ManifestFile,
-    doc: &Value,
-    packages: &Map<String, Value>,
+    root_name: Option<&str>,
+    packages: &BTreeMap<Cow<str>, Entry>,
     lines: &JsonKeyLines,
     hidden: bool,
 ) -> Catalog {
@@ -80,14 +149,14 @@ fn parse_packages(
     let mut keys: HashMap<&str, String> = HashMap::with_capacity(packages.len());
     let mut links: Vec<(&str, &str)> = Vec::new();
     for (path, e) in packages {
-        if e.get("link").and_then(Value::as_bool) == Some(true) {
-            if let Some(target) = e.get("resolved").and_then(Value::as_str) {
+        if e.link == Some(true) {
+            if let Some(target) = e.resolved.as_deref() {
                 links.push((path, target));
             }
             continue;
         }
-        let version = e.get("version").and_then(Value::as_str);
-        keys.insert(path, npm_package(PackageRole::Dependency, entry_name(doc, path, e), version).key());
+        let name = entry_name(root_name, path, e);
+        keys.insert(path, npm_package(PackageRole::Dependency, name, e.version.as_deref()).key());
     }
     for (path, target) in links {
         if let Some(k) = keys.get(target).cloned() {
@@ -95,12 +164,18 @@ fn parse_packages(
         }
     }
     // Node's lookup: `from/node_modules/name`, then each enclosing node_modules folder.
-    let resolve = |from: &str, dep: &str| -> Option<String> {
+    let mut candidate = String::new();
+    let mut resolve = |from: &str, dep: &str| -> Option<String> {
         let mut scope = from;
         loop {
-            let cand =
-                if scope.is_empty() { format!("node_modules/{dep}") } else { format!("{scope}/node_modules/{dep}") };
-            if let Some(k) = keys.get(cand.as_str()) {
+            candidate.clear();
+            if !scope.is_empty() {
+                candidate.push_str(scope);
+                candidate.push('/');
+            }
+            candidate.push_str("node_modules/");
+            candidate.push_str(dep);
+            if let Some(k) = keys.get(candidate.as_str()) {
                 return Some(k.clone());
             }
             if scope.is_empty() {
@@ -112,10 +187,9 @@ fn parse_packages(
             };
         }
     };
-    let dep_tables = ["dependencies", "optionalDependencies", "peerDependencies", "devDependencies"];
     let mut direct: HashSet<String> = HashSet::new();
     for (path, e) in packages {
-        if e.get("link").and_then(Value::as_bool) == Some(true) {
+        if e.link == Some(true) {
             continue;
         }
         let local = !path.starts_with("node_modules/") && !path.contains("/node_modules/");
@@ -123,19 +197,15 @@ fn parse_packages(
             // The members of a workspace are described by their own package.json.
             continue;
         }
-        if !keys.contains_key(path.as_str()) {
-            continue;
-        }
-        let version = e.get("version").and_then(Value::as_str);
-        let name = entry_name(doc, path, e);
+        let Some(key) = keys.get(path.as_ref()) else { continue };
+        let name = entry_name(root_name, path, e);
         let role = if local { PackageRole::Project } else { PackageRole::Dependency };
-        let mut p = npm_package(role, name, version);
-        if name.is_empty() {
-            p.purl = None;
-        }
+        let mut p = Package::new(role, "npm", name, e.version.as_deref().map(str::to_string));
+        // The key is the purl wherever the package has one.
+        p.purl = (!name.is_empty() && key.starts_with("pkg:")).then(|| key.clone());
         p.line = lines.get(&["packages", path]);
-        p.declared_license = declared_license(e);
-        if let Some(i) = e.get("integrity").and_then(Value::as_str) {
+        p.declared_license = declared_license_of(e.license.as_ref(), e.licenses.as_ref());
+        if let Some(i) = e.integrity.as_deref() {
             p.hashes = sri_hashes(i);
         }
         if local {
@@ -147,12 +217,17 @@ fn parse_packages(
             }
         }
         let mut edges: Vec<String> = Vec::new();
-        for t in dep_tables {
-            let Some(map) = e.get(t).and_then(Value::as_object) else { continue };
-            for dep in map.keys() {
+        let tables = [
+            (&e.dependencies, true),
+            (&e.optional_dependencies, false),
+            (&e.peer_dependencies, false),
+            (&e.dev_dependencies, false),
+        ];
+        for (table, required) in tables {
+            for dep in table {
                 match resolve(path, dep) {
                     Some(k) => edges.push(k),
-                    None if t == "dependencies" && !hidden => {
+                    None if required && !hidden => {
                         cat.warnings.push(format!("{} needs {dep}, which the lockfile does not list", display(path)))
                     }
                     None => {}
@@ -262,7 +337,7 @@ fn parse_v1(file: &ManifestFile, doc: &Value, lines: &JsonKeyLines) -> Catalog {
         }
         let mut p = npm_package(PackageRole::Dependency, &name, version.as_deref());
         p.line = line;
-        p.scope = scope_of(e);
+        p.scope = scope_of(&v1_flags(e));
         if let Some(i) = e.get("integrity").and_then(Value::as_str) {
             p.hashes = sri_hashes(i);
         }

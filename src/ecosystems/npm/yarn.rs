@@ -163,26 +163,36 @@ fn build(file: &ManifestFile, entries: Vec<Entry>, berry: bool) -> Catalog {
         let role = if dir.is_some() { PackageRole::Project } else { PackageRole::Dependency };
         npm_package(role, name, version.as_deref()).key()
     };
-    let mut by_spec: HashMap<&str, String> = HashMap::new();
-    for (e, ident) in entries.iter().zip(&idents) {
-        if let Some(id) = ident {
-            let k = key_of(id);
+    let keys: Vec<Option<String>> = idents.iter().map(|i| i.as_ref().map(key_of)).collect();
+    let mut by_spec: HashMap<&str, &str> = HashMap::new();
+    for (e, k) in entries.iter().zip(&keys) {
+        if let Some(k) = k {
             for s in &e.specs {
-                by_spec.insert(s.as_str(), k.clone());
+                by_spec.insert(s.as_str(), k.as_str());
             }
         }
     }
-    let resolve = |name: &str, range: &str| -> Option<String> {
-        by_spec
-            .get(format!("{name}@{range}").as_str())
-            .or_else(|| by_spec.get(format!("{name}@npm:{range}").as_str()))
-            .cloned()
+    let mut spec = String::new();
+    let mut resolve = |name: &str, range: &str| -> Option<String> {
+        for alias in ["", "npm:"] {
+            spec.clear();
+            spec.push_str(name);
+            spec.push('@');
+            spec.push_str(alias);
+            spec.push_str(range);
+            if let Some(k) = by_spec.get(spec.as_str()) {
+                return Some(k.to_string());
+            }
+        }
+        None
     };
     let mut direct: HashSet<String> = HashSet::new();
-    for (e, ident) in entries.iter().zip(idents) {
-        let Some((name, version, dir)) = ident else { continue };
+    for ((e, ident), key) in entries.iter().zip(idents).zip(&keys) {
+        let (Some((name, version, dir)), Some(key)) = (ident, key) else { continue };
         let role = if dir.is_some() { PackageRole::Project } else { PackageRole::Dependency };
-        let mut p: Package = npm_package(role, &name, version.as_deref());
+        let mut p = Package::new(role, "npm", name, version);
+        // The key is the purl wherever the package has one.
+        p.purl = key.starts_with("pkg:").then(|| key.clone());
         p.dir = dir;
         p.line = Some(e.line);
         if let Some(i) = e.integrity {

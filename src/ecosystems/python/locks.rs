@@ -3,7 +3,6 @@
 //! (uv and Poetry lock one package at several versions when markers fork the resolution).
 
 use super::{normalize_name, pip_hash, pypi_package};
-use crate::ecosystems::cargo::toml_error;
 use crate::ecosystems::{
     Catalog, JsonKeyLines, LineCursor, ManifestFile, Package, PackageRole, ParseError, join_dir, json_error,
 };
@@ -27,7 +26,7 @@ fn keys_by_name(packages: &[Package]) -> HashMap<String, Vec<String>> {
 
 pub(super) fn parse_poetry_lock(file: &ManifestFile) -> Result<Catalog, ParseError> {
     let text = file.text()?;
-    let doc: Table = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
+    let doc: Table = crate::ecosystems::toml_fast::parse_lockfile(text)?;
     let version = doc.get("metadata").and_then(|m| m.get("lock-version")).and_then(Value::as_str).unwrap_or("1.0");
     if !matches!(version.split('.').next(), Some("1" | "2")) {
         return Err(ParseError::at(
@@ -85,7 +84,7 @@ pub(super) fn parse_poetry_lock(file: &ManifestFile) -> Result<Catalog, ParseErr
 
 pub(super) fn parse_uv_lock(file: &ManifestFile) -> Result<Catalog, ParseError> {
     let text = file.text()?;
-    let doc: Table = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
+    let doc: Table = crate::ecosystems::toml_fast::parse_lockfile(text)?;
     match doc.get("version").and_then(Value::as_integer) {
         Some(1) => {}
         other => {
@@ -139,6 +138,9 @@ pub(super) fn parse_uv_lock(file: &ManifestFile) -> Result<Catalog, ParseError> 
         cat.packages.push(p);
     }
     let by_name = keys_by_name(&cat.packages);
+    // Keys of the locked (name, version) pairs, so that an edge needs no new purl.
+    let by_version: HashMap<(String, String), String> =
+        cat.packages.iter().filter_map(|p| Some(((p.name.clone(), p.version.clone()?), p.key()))).collect();
     let mut direct: HashMap<String, Scope> = HashMap::new();
     for (p, tables) in cat.packages.iter_mut().zip(pending) {
         let mut edges = Vec::new();
@@ -147,7 +149,10 @@ pub(super) fn parse_uv_lock(file: &ManifestFile) -> Result<Catalog, ParseError> 
                 let Some(n) = d.get("name").and_then(Value::as_str) else { continue };
                 let n = normalize_name(n);
                 let targets: Vec<String> = match d.get("version").and_then(Value::as_str) {
-                    Some(v) => vec![pypi_package(PackageRole::Dependency, &n, Some(v)).key()],
+                    Some(v) => vec![match by_version.get(&(n.clone(), v.to_string())) {
+                        Some(k) => k.clone(),
+                        None => pypi_package(PackageRole::Dependency, &n, Some(v)).key(),
+                    }],
                     // No version: the name is locked once.
                     None => by_name.get(&n).cloned().unwrap_or_default(),
                 };
@@ -189,7 +194,7 @@ pub(super) fn parse_pipfile_lock(file: &ManifestFile) -> Result<Catalog, ParseEr
             ),
         ));
     }
-    let lines = JsonKeyLines::new(text);
+    let lines = JsonKeyLines::new(text, 2);
     let mut cat = Catalog::default();
     for (section, scope) in [("default", Scope::Runtime), ("develop", Scope::Dev)] {
         let Some(entries) = doc.get(section).and_then(Json::as_object) else { continue };
