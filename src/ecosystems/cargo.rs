@@ -16,7 +16,7 @@ fn claims(_path: &str, name: &str) -> bool {
 fn parse(file: &ManifestFile) -> Result<Catalog, ParseError> {
     let text = file.text()?;
     if file.path.ends_with("Cargo.lock") {
-        return parse_lock(text, &super::toml_fast::parse_lockfile(text)?);
+        return parse_lock(text, &super::toml_fast::parse_lockfile(text, super::toml_fast::keep_all)?);
     }
     let doc: Table = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
     parse_manifest(file, text, &doc)

@@ -12,17 +12,32 @@
 use super::ParseError;
 use toml::{Table, Value};
 
+/// Which values a cataloger reads: `keep(table_path, key)` is false for the values it never
+/// looks at (wheel lists, file hashes, metadata), which are then checked but not built.
+pub(crate) type Keep = fn(&[String], &str) -> bool;
+
+/// Keep every value.
+pub(crate) fn keep_all(_: &[String], _: &str) -> bool {
+    true
+}
+
 /// A lockfile's TOML: the fast reader, else the `toml` crate (with its error and line).
-pub(crate) fn parse_lockfile(text: &str) -> Result<Table, ParseError> {
-    match read(text) {
+pub(crate) fn parse_lockfile(text: &str, keep: Keep) -> Result<Table, ParseError> {
+    match read_with(text, keep) {
         Some(t) => Ok(t),
         None => toml::from_str(text).map_err(|e| super::cargo::toml_error(text, &e)),
     }
 }
 
 /// Parse `text` as TOML into a table, or `None` when it is outside the subset.
+#[cfg(test)]
 pub(crate) fn read(text: &str) -> Option<Table> {
-    let mut p = Reader { s: text.as_bytes(), i: 0 };
+    read_with(text, keep_all)
+}
+
+/// [`read`], leaving out the values `keep` refuses.
+pub(crate) fn read_with(text: &str, keep: Keep) -> Option<Table> {
+    let mut p = Reader { s: text.as_bytes(), i: 0, build: true };
     let mut root = Table::new();
     // Path of the table that `key = value` lines go to.
     let mut current: Vec<String> = Vec::new();
@@ -48,8 +63,12 @@ pub(crate) fn read(text: &str) -> Option<Table> {
                 p.skip_spaces();
                 p.expect(b"=")?;
                 p.skip_spaces();
+                p.build = keep(&current, &key);
                 let value = p.value()?;
                 p.end_of_line()?;
+                if !std::mem::replace(&mut p.build, true) {
+                    continue;
+                }
                 let table = table_at(&mut root, &current)?;
                 if table.contains_key(&key) {
                     return None;
@@ -106,6 +125,8 @@ fn descend<'t>(t: &'t mut Table, k: &str, create: bool) -> Option<&'t mut Table>
 struct Reader<'a> {
     s: &'a [u8],
     i: usize,
+    /// False while a value that is not kept is checked: nothing is allocated for it.
+    build: bool,
 }
 
 impl Reader<'_> {
@@ -250,7 +271,9 @@ impl Reader<'_> {
                 }
                 self.i += 1;
             }
-            out.extend_from_slice(&self.s[start..self.i]);
+            if self.build {
+                out.extend_from_slice(&self.s[start..self.i]);
+            }
             match self.peek()? {
                 b'"' => {
                     self.i += 1;
@@ -302,9 +325,9 @@ impl Reader<'_> {
                 _ => self.i += 1,
             }
         }
-        let s = std::str::from_utf8(&self.s[start..self.i]).ok()?.to_string();
+        let s = std::str::from_utf8(&self.s[start..self.i]).ok()?;
         self.i += 1;
-        Some(s)
+        Some(if self.build { s.to_string() } else { String::new() })
     }
 
     fn array(&mut self) -> Option<Value> {
@@ -316,7 +339,10 @@ impl Reader<'_> {
                 self.i += 1;
                 return Some(Value::Array(items));
             }
-            items.push(self.value()?);
+            let v = self.value()?;
+            if self.build {
+                items.push(v);
+            }
             self.skip_space_in_brackets()?;
             match self.peek()? {
                 b',' => self.i += 1,
@@ -340,7 +366,7 @@ impl Reader<'_> {
             self.expect(b"=")?;
             self.skip_space_in_brackets()?;
             let value = self.value()?;
-            if t.insert(key, value).is_some() {
+            if self.build && t.insert(key, value).is_some() {
                 return None;
             }
             self.skip_space_in_brackets()?;
@@ -405,6 +431,19 @@ mod tests {
         );
         same("a = 'lit\\eral'\nb = \"esc \\\" \\\\ \\n \\u00e9\"\nc = -12\nd = true\ne = 1979-05-27\r\nf = {}\n");
         same("[a]\n[a.b]\nx = 1\n[[a.c]]\n[[a.c]]\ny = [ [1, 2], [\"x\"] ]\n");
+    }
+
+    #[test]
+    fn values_not_kept_are_checked_but_left_out() {
+        fn no_wheels(path: &[String], key: &str) -> bool {
+            !(path == ["package"] && key == "wheels")
+        }
+        let t =
+            read_with("[[package]]\nname = \"a\"\nwheels = [\n  { url = \"x\", size = 1 },\n]\n", no_wheels).unwrap();
+        assert_eq!(t["package"][0].as_table().unwrap().keys().collect::<Vec<_>>(), vec!["name"]);
+        // A value left out must still be well-formed.
+        assert_eq!(read_with("[[package]]\nwheels = [ { url = \"x\" \n", no_wheels), None);
+        assert_eq!(read_with("[[package]]\nwheels = 1.5\n", no_wheels), None);
     }
 
     #[test]

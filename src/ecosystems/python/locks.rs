@@ -24,9 +24,27 @@ fn keys_by_name(packages: &[Package]) -> HashMap<String, Vec<String>> {
     m
 }
 
+/// The parts of a poetry.lock the cataloger never reads: file lists and descriptions.
+fn poetry_keeps(path: &[String], key: &str) -> bool {
+    match path {
+        [p] if p == "package" => !matches!(key, "files" | "description" | "python-versions"),
+        [m, f] if m == "metadata" && f == "files" => false,
+        _ => true,
+    }
+}
+
+/// The parts of a uv.lock the cataloger never reads: wheel lists and package metadata.
+fn uv_keeps(path: &[String], key: &str) -> bool {
+    match path {
+        [p] if p == "package" => !matches!(key, "wheels" | "resolution-markers"),
+        [p, m, ..] if p == "package" && m == "metadata" => false,
+        _ => true,
+    }
+}
+
 pub(super) fn parse_poetry_lock(file: &ManifestFile) -> Result<Catalog, ParseError> {
     let text = file.text()?;
-    let doc: Table = crate::ecosystems::toml_fast::parse_lockfile(text)?;
+    let doc: Table = crate::ecosystems::toml_fast::parse_lockfile(text, poetry_keeps)?;
     let version = doc.get("metadata").and_then(|m| m.get("lock-version")).and_then(Value::as_str).unwrap_or("1.0");
     if !matches!(version.split('.').next(), Some("1" | "2")) {
         return Err(ParseError::at(
@@ -84,7 +102,7 @@ pub(super) fn parse_poetry_lock(file: &ManifestFile) -> Result<Catalog, ParseErr
 
 pub(super) fn parse_uv_lock(file: &ManifestFile) -> Result<Catalog, ParseError> {
     let text = file.text()?;
-    let doc: Table = crate::ecosystems::toml_fast::parse_lockfile(text)?;
+    let doc: Table = crate::ecosystems::toml_fast::parse_lockfile(text, uv_keeps)?;
     match doc.get("version").and_then(Value::as_integer) {
         Some(1) => {}
         other => {
