@@ -21,6 +21,7 @@ pub mod python;
 pub mod ruby;
 pub(crate) mod toml_fast;
 pub(crate) mod xml;
+pub(crate) mod yaml_fast;
 
 /// A cataloger: the files it claims and the parser for them.
 pub struct Cataloger {
