@@ -111,9 +111,13 @@ pub fn prefilter(bytes: &[u8]) -> Prefilter {
 /// Build the text index and compile the rules now, on a thread of its own, so that the
 /// first files needing them do not wait: the scan calls this before it walks the tree.
 pub fn warm_up() {
-    std::thread::spawn(|| {
-        text::index();
-        rules::warm_up();
+    // Once per process: an estate scan calls this for every repository.
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        std::thread::spawn(|| {
+            text::index();
+            rules::warm_up();
+        });
     });
 }
 

@@ -164,7 +164,7 @@ fn parse_lock(text: &str, doc: &Table) -> Result<Catalog, ParseError> {
         let is_member = e.source.is_none();
         let role = if is_member { PackageRole::Project } else { PackageRole::Dependency };
         let mut p = Package::new(role, "cargo", e.name, Some(e.version.to_string()));
-        p.purl = keys.get(&(e.name, e.version)).filter(|k| k.starts_with("pkg:")).cloned();
+        p.purl = keys.get(&(e.name, e.version)).and_then(|k| super::purl_of_key(k));
         let needle = format!("name = \"{}\"\nversion = \"{}\"", e.name, e.version);
         p.line = lines.find(&needle);
         let checksum = raw.get("checksum").and_then(Value::as_str).map(str::to_string).or_else(|| {

@@ -170,6 +170,11 @@ impl Package {
     }
 }
 
+/// The purl a key ([`Package::key`]) stands for: the key is the purl whenever there is one.
+pub fn purl_of_key(key: &str) -> Option<String> {
+    key.starts_with("pkg:").then(|| key.to_string())
+}
+
 /// Why a file could not be parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {

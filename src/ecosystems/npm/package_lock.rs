@@ -201,8 +201,7 @@ fn parse_packages(
         let name = entry_name(root_name, path, e);
         let role = if local { PackageRole::Project } else { PackageRole::Dependency };
         let mut p = Package::new(role, "npm", name, e.version.as_deref().map(str::to_string));
-        // The key is the purl wherever the package has one.
-        p.purl = (!name.is_empty() && key.starts_with("pkg:")).then(|| key.clone());
+        p.purl = if name.is_empty() { None } else { crate::ecosystems::purl_of_key(key) };
         p.line = lines.get(&["packages", path]);
         p.declared_license = declared_license_of(e.license.as_ref(), e.licenses.as_ref());
         if let Some(i) = e.integrity.as_deref() {

@@ -191,8 +191,7 @@ fn build(file: &ManifestFile, entries: Vec<Entry>, berry: bool) -> Catalog {
         let (Some((name, version, dir)), Some(key)) = (ident, key) else { continue };
         let role = if dir.is_some() { PackageRole::Project } else { PackageRole::Dependency };
         let mut p = Package::new(role, "npm", name, version);
-        // The key is the purl wherever the package has one.
-        p.purl = key.starts_with("pkg:").then(|| key.clone());
+        p.purl = crate::ecosystems::purl_of_key(key);
         p.dir = dir;
         p.line = Some(e.line);
         if let Some(i) = e.integrity {
