@@ -374,6 +374,7 @@ fn rule_summary(cat: Category, full: &str) -> (String, String) {
         Freeware => {
             ("not open source: may be passed on unchanged only", "nicht Open Source: nur unverändert weiterzugeben")
         }
+        Commercial => ("commercial: a license must be purchased", "kommerziell: eine Lizenz muss erworben werden"),
         Proprietary => ("proprietary", "proprietär"),
         Unknown => (
             "neither OSI-approved nor FSF-libre; read the license text before use",

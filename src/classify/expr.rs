@@ -52,7 +52,7 @@ impl Judge for DefaultJudge {
 /// The built-in default for a category.
 pub fn default_judgement(category: Category) -> Judgement {
     match category {
-        Category::Unknown | Category::Proprietary => {
+        Category::Unknown | Category::Proprietary | Category::Commercial => {
             Judgement { decision: Decision::Review, rule: format!("default: {category} goes to review") }
         }
         _ => Judgement { decision: Decision::Allow, rule: "default: allow".into() },

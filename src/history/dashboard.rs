@@ -14,7 +14,7 @@ use rusqlite::params;
 use std::fmt::Write;
 
 /// Categories that are neither open source nor free to change supplier: the lock-in view.
-pub const LOCK_IN_CATEGORIES: &[&str] = &["proprietary", "source-available"];
+pub const LOCK_IN_CATEGORIES: &[&str] = &["commercial", "proprietary", "source-available"];
 
 /// Bars per chart before the rest is summed up in one line.
 const MAX_BARS: usize = 60;
@@ -166,9 +166,9 @@ pub fn load(h: &History) -> Result<DashboardData, HistoryError> {
     let mut stmt = conn
         .prepare(
             "SELECT COALESCE(NULLIF(TRIM(supplier), ''), '(supplier unknown)'),
-                SUM(CASE WHEN category = 'proprietary' THEN 1 ELSE 0 END),
+                SUM(CASE WHEN category IN ('proprietary', 'commercial') THEN 1 ELSE 0 END),
                 SUM(CASE WHEN category = 'source-available' THEN 1 ELSE 0 END)
-             FROM components WHERE scan_id = ?1 AND category IN ('proprietary', 'source-available')
+             FROM components WHERE scan_id = ?1 AND category IN ('commercial', 'proprietary', 'source-available')
              GROUP BY 1 ORDER BY 2 + 3 DESC, 1",
         )
         .map_err(e)?;

@@ -38,12 +38,14 @@ pub enum Category {
     NetworkCopyleft,
     Freeware,
     SourceAvailable,
+    /// Sold under a vendor's license agreement: using it needs a purchased license.
+    Commercial,
     Proprietary,
     Unknown,
 }
 
 impl Category {
-    pub const ALL: [Category; 9] = [
+    pub const ALL: [Category; 10] = [
         Category::PublicDomain,
         Category::Permissive,
         Category::WeakCopyleft,
@@ -51,6 +53,7 @@ impl Category {
         Category::NetworkCopyleft,
         Category::Freeware,
         Category::SourceAvailable,
+        Category::Commercial,
         Category::Proprietary,
         Category::Unknown,
     ];
@@ -64,6 +67,7 @@ impl Category {
             Category::NetworkCopyleft => "network-copyleft",
             Category::Freeware => "freeware",
             Category::SourceAvailable => "source-available",
+            Category::Commercial => "commercial",
             Category::Proprietary => "proprietary",
             Category::Unknown => "unknown",
         }
@@ -95,6 +99,8 @@ impl Category {
             (Category::Freeware, Lang::De) => "Freeware",
             (Category::SourceAvailable, Lang::En) => "source-available (not open source)",
             (Category::SourceAvailable, Lang::De) => "Quelltext verfügbar (nicht Open Source)",
+            (Category::Commercial, Lang::En) => "commercial",
+            (Category::Commercial, Lang::De) => "kommerziell",
             (Category::Proprietary, Lang::En) => "proprietary",
             (Category::Proprietary, Lang::De) => "proprietär",
             (Category::Unknown, Lang::En) => "unknown",

@@ -37,6 +37,7 @@ fn colour(cat: Option<&str>) -> &'static str {
         Some("network-copyleft") => "#c62828",
         Some("source-available") => "#6a1b9a",
         Some("freeware") => "#5c6bc0",
+        Some("commercial") => "#ad1457",
         Some("proprietary") => "#37474f",
         Some("unknown") => "#9e9e9e",
         None => "#bdbdbd",
