@@ -94,7 +94,7 @@ fn check_fixture(dir: &Path, expected: &toml::Table) -> Vec<String> {
     for want in expected.get("component").and_then(|c| c.as_array()).into_iter().flatten() {
         let short = want.get("id").and_then(|v| v.as_str()).expect("every [[component]] has an id");
         let id = format!("{name}:{short}");
-        let Some(got) = find(&id) else {
+        let Some(got) = find(id.as_str()) else {
             let ids: Vec<&str> = components.iter().filter_map(|c| c["id"].as_str()).collect();
             problems.push(format!("{name}: {id}: missing; components: {}", ids.join(", ")));
             continue;
@@ -138,7 +138,7 @@ fn check_fixture(dir: &Path, expected: &toml::Table) -> Vec<String> {
     let absent = expected.get("absent").and_then(|a| a.get("ids")).and_then(|i| i.as_array());
     for short in absent.into_iter().flatten().filter_map(|v| v.as_str()) {
         let id = format!("{name}:{short}");
-        if let Some(got) = find(&id) {
+        if let Some(got) = find(id.as_str()) {
             problems.push(format!(
                 "{name}: {id}: should not exist, found with concluded {}\n    reasons: {}",
                 shown(&got["concluded_license"]),
