@@ -19,5 +19,6 @@ pub mod output;
 pub mod policy;
 pub mod report;
 pub mod resolve;
+pub mod reuse;
 pub mod scan;
 pub mod walk;
