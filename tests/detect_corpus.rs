@@ -107,3 +107,41 @@ const RECALL_NOISY: f64 = 0.88;
 // Headers are labeled with their crate's license; about a fifth only point to a LICENSE file
 // ("see LICENSE"), which is reported as a pointer, not as the crate's license.
 const RECALL_HEADER: f64 = 0.75;
+
+/// The license files commercial component vendors ship (`fixtures/detect/commercial/`) name
+/// their vendor's license, not a generic commercial, EULA, proprietary or unknown one.
+#[test]
+fn commercial_vendor_files() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/detect/commercial");
+    let mut checked = 0;
+    let mut vendors: Vec<_> = std::fs::read_dir(&dir).expect("commercial fixtures").flatten().collect();
+    vendors.sort_by_key(|e| e.file_name());
+    for vendor in vendors.iter().filter(|e| e.path().is_dir()) {
+        let expected = std::fs::read_to_string(vendor.path().join("EXPECTED")).expect("EXPECTED");
+        let expected = expected.trim();
+        let mut files: Vec<_> = std::fs::read_dir(vendor.path()).expect("vendor folder").flatten().collect();
+        files.sort_by_key(|e| e.file_name());
+        for file in files.iter().filter(|f| f.file_name() != "EXPECTED") {
+            let text = String::from_utf8_lossy(&std::fs::read(file.path()).expect("fixture")).into_owned();
+            let found = detect::detect(&file.file_name().to_string_lossy(), &text);
+            let ids: Vec<(&str, &str)> =
+                found.licenses.iter().map(|f| (f.expression.as_str(), f.rule.as_str())).collect();
+            println!("{}: {ids:?}", file.path().display());
+            assert!(ids.iter().any(|(e, _)| *e == expected), "{}: {expected} not in {ids:?}", file.path().display());
+            for generic in [
+                "LicenseRef-kataster-commercial",
+                "LicenseRef-kataster-eula",
+                "LicenseRef-kataster-proprietary",
+                "LicenseRef-kataster-unknown",
+            ] {
+                assert!(
+                    !ids.iter().any(|(e, _)| *e == generic),
+                    "{}: {generic} beside {expected}",
+                    file.path().display()
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 8, "{checked} vendor files");
+}

@@ -27,9 +27,26 @@ pub const EMITTED_LICENSE_REFS: &[&str] = &[
     "LicenseRef-kataster-public-domain",
     "LicenseRef-kataster-see-license-file",
     "LicenseRef-kataster-unknown",
+    // Named vendor licenses (`vendor-*` rules in license-db/detect/rules.toml).
+    "LicenseRef-kataster-amcharts-free",
+    "LicenseRef-kataster-commercial-canvasjs",
+    "LicenseRef-kataster-commercial-devexpress",
+    "LicenseRef-kataster-commercial-fontawesome-pro",
+    "LicenseRef-kataster-commercial-froala",
+    "LicenseRef-kataster-commercial-fusioncharts",
+    "LicenseRef-kataster-commercial-handsontable",
+    "LicenseRef-kataster-commercial-highsoft",
+    "LicenseRef-kataster-commercial-jqwidgets",
+    "LicenseRef-kataster-commercial-mescius",
+    "LicenseRef-kataster-commercial-syncfusion",
+    "LicenseRef-scancode-ag-grid-enterprise",
+    "LicenseRef-scancode-sencha-commercial",
+    "LicenseRef-scancode-telerik-eula",
 ];
 
 const PROPRIETARY: &str = "LicenseRef-kataster-proprietary";
+const COMMERCIAL: &str = "LicenseRef-kataster-commercial";
+const EULA: &str = "LicenseRef-kataster-eula";
 const UNKNOWN: &str = "LicenseRef-kataster-unknown";
 const SEE_FILE: &str = "LicenseRef-kataster-see-license-file";
 
@@ -263,6 +280,12 @@ fn licenses(text: &str, pf: Prefilter, tagged: bool) -> Vec<LicenseFinding> {
             out.extend(unknown(&stream));
         }
     }
+    // A vendor's named license says more than the generic wording of its agreement.
+    if out.iter().any(|f| f.rule.starts_with("vendor-")) {
+        out.retain(|f| {
+            f.rule.starts_with("vendor-") || ![COMMERCIAL, EULA, PROPRIETARY].contains(&f.expression.as_str())
+        });
+    }
     out
 }
 
@@ -310,6 +333,7 @@ fn unknown(stream: &Stream) -> Option<LicenseFinding> {
         "the following conditions",
         "must retain the above copyright notice",
         "terms and conditions",
+        "subject to the terms",
     ];
     const DISCLAIMER: &[&str] = &[
         "without warranty",
@@ -332,14 +356,66 @@ fn unknown(stream: &Stream) -> Option<LicenseFinding> {
         last = last.max(hi);
     }
     let (s, e) = stream.lines_of(first.saturating_sub(30), last);
+    let (expression, rule) = if is_commercial_agreement(t) {
+        (COMMERCIAL, "commercial-agreement-text")
+    } else {
+        (UNKNOWN, "unknown-license-text")
+    };
     Some(LicenseFinding {
-        expression: UNKNOWN.into(),
+        expression: expression.into(),
         start_line: s,
         end_line: e,
         method: Method::Text,
         confidence: 0.5,
-        rule: "unknown-license-text".into(),
+        rule: rule.into(),
     })
+}
+
+/// The wording of a vendor's license agreement, in a license text nobody catalogued: a
+/// sale ("licensed, not sold"), or three of license fees or a purchase, a non-transferable
+/// grant, counted developers or seats, "this agreement", a licensee, a ban on reverse
+/// engineering, fees or seats among them. Licenses on the SPDX list share up to three of
+/// the others (the LGPL-2.0 has "this License Agreement", "licensee" and "reverse
+/// engineering for debugging"; Intel-ACPI and YPL grant non-transferable licenses), and
+/// none of them has fees or seats with two more (the GPL-3.0 forbids "a license fee": the
+/// singular is no signal).
+fn is_commercial_agreement(t: &str) -> bool {
+    const SOLD: &[&str] = &["licensed not sold", "is licensed and not sold", "licensed to you not sold"];
+    const GROUPS: &[&[&str]] = &[
+        &[
+            "license fees",
+            "licence fees",
+            "fees paid",
+            "paid the applicable fee",
+            "payment of the applicable",
+            "purchase a license",
+            "purchase a licence",
+            "purchased license",
+            "purchased licence",
+            "subscription fee",
+            "subscription term",
+            "the purchase price",
+        ],
+        &["non transferable", "nontransferable", "not transferable"],
+        &[
+            "number of developers",
+            "per developer",
+            "developer license",
+            "developer licence",
+            "named user",
+            "number of seats",
+            "per seat",
+            "licensed developers",
+        ],
+        &["terms of this agreement", "this license agreement", "this licence agreement", "this agreement"],
+        &["licensee"],
+        &["reverse engineer", "decompile", "disassemble"],
+    ];
+    let has = |p: &&str| t.contains(p);
+    let hit: Vec<bool> = GROUPS.iter().map(|g| g.iter().any(has)).collect();
+    let groups = hit.iter().filter(|h| **h).count();
+    let commercial = hit[0] || hit[2];
+    (commercial && groups >= 3) || (SOLD.iter().any(has) && groups >= 1)
 }
 
 /// `SPDX-License-Identifier:` tags in any comment style.
@@ -477,6 +553,79 @@ mod tests {
             ),
             vec!["Apache-2.0"]
         );
+    }
+
+    #[test]
+    fn named_commercial_licenses() {
+        let named = |t: &str| {
+            let mut ids = found(t).into_iter().map(|f| f.0).collect::<Vec<_>>();
+            ids.dedup();
+            ids
+        };
+        for (text, id) in [
+            (
+                "/*! Grid 5.1\n * Copyright(c) MESCIUS inc. All rights reserved.\n * Licensed under the End-User License Agreement For MESCIUS Wijmo Software.\n */\n",
+                "LicenseRef-kataster-commercial-mescius",
+            ),
+            (
+                "/**\n * DevExtreme (esm/grid.js)\n * Copyright (c) 2012 - 2026 Developer Express Inc. ALL RIGHTS RESERVED\n * Read about DevExtreme licensing here: https://js.devexpress.com/Licensing/\n */\n",
+                "LicenseRef-kataster-commercial-devexpress",
+            ),
+            (
+                "/*\njQWidgets v1.0\nCopyright (c) 2011-2026 jQWidgets.\nLicense: https://jqwidgets.com/license/\n*/\n",
+                "LicenseRef-kataster-commercial-jqwidgets",
+            ),
+            (
+                "/**!\n* @license FusionCharts JavaScript Library\n* Copyright FusionCharts, Inc.\n*/\n",
+                "LicenseRef-kataster-commercial-fusioncharts",
+            ),
+            (
+                "/*!\n * Font Awesome Pro 6.5.1 by @fontawesome - https://fontawesome.com\n * License - https://fontawesome.com/license (Commercial License)\n * Copyright 2023 Fonticons, Inc.\n */\n",
+                "LicenseRef-kataster-commercial-fontawesome-pro",
+            ),
+            (
+                "This version of Sencha Ext JS is licensed commercially for evaluation only.\n",
+                "LicenseRef-scancode-sencha-commercial",
+            ),
+            (
+                "Use is governed by the Telerik End User License Agreement for Kendo UI Complete.\n",
+                "LicenseRef-scancode-telerik-eula",
+            ),
+            (
+                "These terms are entered into between AG Grid Ltd (Licensor) and the Licensee.\n",
+                "LicenseRef-scancode-ag-grid-enterprise",
+            ),
+            (
+                "(c) 2009-2026 Highsoft AS\nA commercial license may be required, see www.highcharts.com/license\n",
+                "LicenseRef-kataster-commercial-highsoft",
+            ),
+        ] {
+            assert_eq!(named(text), vec![id], "{text}");
+        }
+    }
+
+    #[test]
+    fn an_uncatalogued_agreement_is_commercial_other_license_prose_unknown() {
+        let eula = "ACME Grid Developer License Agreement\n\nThe Software is licensed, not sold. Subject to the terms of this Agreement and to the payment of the applicable license fees, ACME hereby grants the Licensee a non-exclusive, non-transferable license to use the Software for the number of developers stated on the order. The Licensee shall not reverse engineer or decompile the Software.\n\nTHE SOFTWARE IS PROVIDED AS IS WITHOUT WARRANTY OF ANY KIND. IN NO EVENT SHALL ACME BE LIABLE FOR ANY DAMAGES.\n";
+        let d = detect("LICENSE", eula);
+        let got: Vec<_> = d.licenses.iter().map(|f| (f.expression.as_str(), f.rule.as_str())).collect();
+        assert_eq!(got, vec![(COMMERCIAL, "commercial-agreement-text")]);
+        let homegrown = "The Frobnicator License\n\nPermission is hereby granted to use and copy this software, provided that this notice is kept and the following conditions are met.\n\nTHE SOFTWARE IS PROVIDED AS IS WITHOUT WARRANTY OF ANY KIND. IN NO EVENT SHALL THE AUTHORS BE LIABLE FOR ANY DAMAGES.\n";
+        assert_eq!(exprs(homegrown), vec![UNKNOWN]);
+    }
+
+    #[test]
+    fn open_source_license_texts_are_no_agreements() {
+        let db = crate::license::db::db();
+        let mut checked = 0;
+        for (id, text) in spdx::text::LICENSE_TEXTS {
+            if !db.license(id).is_some_and(|e| e.open_source && e.category.is_open()) {
+                continue;
+            }
+            assert!(!is_commercial_agreement(&Stream::new(text).text), "{id} reads as a commercial agreement");
+            checked += 1;
+        }
+        assert!(checked > 150, "{checked}");
     }
 
     #[test]

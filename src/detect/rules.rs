@@ -23,6 +23,8 @@ struct RulesFile {
     notice: Vec<NoticeDef>,
     #[serde(default)]
     marker: Vec<MarkerDef>,
+    #[serde(default)]
+    url: Vec<UrlDef>,
 }
 
 #[derive(Deserialize)]
@@ -43,6 +45,14 @@ struct MarkerDef {
     rule: String,
     id: String,
     patterns: Vec<String>,
+}
+
+/// A vendor's license page named in a line: `pattern` over the raw line, any case.
+#[derive(Deserialize)]
+struct UrlDef {
+    rule: String,
+    id: String,
+    pattern: String,
 }
 
 /// A hit of a rule, in the word stream (`start..end` bytes) or on a line.
@@ -76,6 +86,8 @@ struct Compiled {
     fixed: regex::RegexSet,
     license_line: Regex,
     url: Regex,
+    /// Vendors' license pages: (rule, id, regex).
+    vendor_urls: Vec<(String, String, Regex)>,
     see_file: Regex,
     banner: Regex,
     errors: Vec<String>,
@@ -101,7 +113,7 @@ fn compile() -> Compiled {
         Ok(f) => f,
         Err(e) => {
             errors.push(format!("rules.toml: {e}"));
-            RulesFile { name: Vec::new(), notice: Vec::new(), marker: Vec::new() }
+            RulesFile { name: Vec::new(), notice: Vec::new(), marker: Vec::new(), url: Vec::new() }
         }
     };
     let mut re = |p: &str| match Regex::new(p) {
@@ -154,6 +166,12 @@ fn compile() -> Compiled {
             }
         }
     }
+    let mut vendor_urls = Vec::new();
+    for u in file.url {
+        if let Some(r) = re(&format!("(?i){}", u.pattern)) {
+            vendor_urls.push((u.rule, u.id, r));
+        }
+    }
     let license_line = re(r"(?i)^(?:@licen[cs]e|licen[cs]e[sd]?|licensing)\s*(?::|\s)\s*(?P<v>[A-Za-z0-9][^\x22=;{}\[\]]{0,80}?)\s*[.,]?$")
         .unwrap_or_else(never);
     let url = re(r"(?i)\b(?:https?://)?(?:www\.)?(?P<host>apache\.org/licenses/LICENSE-2\.0|gnu\.org/licenses/(?:old-licenses/)?(?P<gnu>[al]?gpl|lgpl)-(?P<gv>\d\.\d)|opensource\.org/licenses?/(?P<osi>[A-Za-z0-9.+-]+)|spdx\.org/licenses/(?P<spdx>[A-Za-z0-9.+-]+)|mozilla\.org/MPL/2\.0|creativecommons\.org/publicdomain/zero/1\.0|creativecommons\.org/licenses/(?P<cc>by(?:-sa|-nc|-nd|-nc-sa|-nc-nd)?)/(?P<ccv>\d\.\d)|eclipse\.org/legal/epl-(?P<epl>v10|2\.0)|boost\.org/LICENSE_1_0\.txt|unlicense\.org)")
@@ -181,6 +199,7 @@ fn compile() -> Compiled {
         markers,
         license_line,
         url,
+        vendor_urls,
         see_file,
         errors,
     }
@@ -454,6 +473,17 @@ pub fn line_rules(text: &str) -> Vec<Hit> {
                     });
                 }
             }
+            for (rule, id, r) in &c.vendor_urls {
+                if r.is_match(line) {
+                    out.push(Hit {
+                        expression: id.clone(),
+                        span: Span::Lines(n, n),
+                        method: Method::Url,
+                        confidence: 0.8,
+                        rule: rule.clone(),
+                    });
+                }
+            }
         }
         if c.see_file.is_match(line) {
             out.push(Hit {
@@ -616,7 +646,7 @@ mod tests {
 
     #[test]
     fn markers_and_notices_name_known_ids() {
-        for (_, id, _) in &compiled().markers {
+        for (_, id, _) in compiled().markers.iter().chain(&compiled().vendor_urls) {
             assert!(crate::detect::EMITTED_LICENSE_REFS.contains(&id.as_str()), "{id}");
         }
         for (def, _) in &compiled().notices {

@@ -27,6 +27,10 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("aliases.toml", include_str!("../../license-db/aliases.toml")),
 ];
 
+/// ScanCode's LicenseDB index (CC-BY-4.0, nexB Inc. and others), one license a line, as
+/// written by `license-db/scancode/generate.py`. Entries above override its lines.
+pub const CATALOGUE: &str = include_str!("../../license-db/scancode/index.tsv");
+
 /// What kind of license it is, from most to least free for a user of the software.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "kebab-case")]
@@ -71,6 +75,18 @@ impl Category {
             Category::Proprietary => "proprietary",
             Category::Unknown => "unknown",
         }
+    }
+
+    /// The categories of open-source licenses (those that grant use, change and passing on).
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            Category::PublicDomain
+                | Category::Permissive
+                | Category::WeakCopyleft
+                | Category::StrongCopyleft
+                | Category::NetworkCopyleft
+        )
     }
 
     pub fn parse(s: &str) -> Option<Category> {
@@ -268,6 +284,9 @@ pub enum Basis {
     Curated,
     /// Derived from the SPDX list flags and the name by the generator; not reviewed.
     Rules,
+    /// Taken from ScanCode's LicenseDB index (`license-db/scancode/`): its category mapped
+    /// to kataster's, obligations by category; not reviewed.
+    Catalogue,
 }
 
 /// Language of summaries and labels.
@@ -300,6 +319,9 @@ pub struct LicenseEntry {
     pub basis: Basis,
     pub summary_en: String,
     pub summary_de: String,
+    /// Who grants the license (the vendor of a commercial license), when known.
+    #[serde(default)]
+    pub owner: Option<String>,
 }
 
 impl LicenseEntry {
@@ -364,6 +386,11 @@ pub struct Db {
     pub aliases: Vec<AliasEntry>,
     /// Alias key (see `alias_key`) -> (expression, inferred).
     alias_index: HashMap<String, (String, bool)>,
+    /// Lower-case catalogue id or other id -> the current id (`LicenseRef-scancode-...` or
+    /// the SPDX id); only ids the SPDX list does not hold.
+    catalogue_ids: HashMap<String, String>,
+    /// Lower-case ScanCode key -> id, for keys of licenses kataster can place.
+    catalogue_keys: HashMap<String, String>,
 }
 
 impl Db {
@@ -403,6 +430,81 @@ impl Db {
         Ok(db)
     }
 
+    /// The compiled-in database: the TOML files, then the catalogue.
+    pub fn compiled() -> Result<Db, String> {
+        let mut db = Db::parse(SOURCES)?;
+        db.add_catalogue(CATALOGUE)?;
+        Ok(db)
+    }
+
+    /// Add ScanCode's LicenseDB index (the lines of `license-db/scancode/index.tsv`). An id
+    /// the TOML files define keeps its entry; a rules-based entry the rules could not place
+    /// takes the catalogue's category. SPDX exceptions stay in the exception table.
+    pub fn add_catalogue(&mut self, tsv: &str) -> Result<(), String> {
+        for (n, line) in tsv.lines().enumerate() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let bad = || format!("license-db/scancode/index.tsv:{}: malformed line", n + 1);
+            let mut f = line.split('\t');
+            let (Some(id), Some(key), Some(sc_category), Some(category), Some(flags), Some(others), None) =
+                (f.next(), f.next(), f.next(), f.next(), f.next(), f.next(), f.next())
+            else {
+                return Err(bad());
+            };
+            let category = Category::parse(category).ok_or_else(bad)?;
+            let deprecated = flags.contains('d');
+            let spdx_id = spdx_license(id);
+            let id = spdx_id.as_deref().unwrap_or(id);
+            // An SPDX exception: the exception table answers for it, its other ids lead to it.
+            let exception = spdx_id.is_none() && spdx::exception_id(id).is_some();
+            match self.licenses.get_mut(id) {
+                _ if exception => {}
+                Some(e) => {
+                    if e.basis == Basis::Rules && e.category == Category::Unknown && category != Category::Unknown {
+                        let c = catalogue_entry(id, key, sc_category, category, deprecated);
+                        e.category = c.category;
+                        e.copyleft = c.copyleft;
+                        e.obligations = c.obligations;
+                        e.basis = Basis::Catalogue;
+                        e.summary_en = c.summary_en;
+                        e.summary_de = c.summary_de;
+                    }
+                }
+                None if spdx_id.is_none() => {
+                    self.licenses.insert(id.to_string(), catalogue_entry(id, key, sc_category, category, deprecated));
+                }
+                // An SPDX id the TOML files lack: the SPDX tests report it.
+                None => continue,
+            }
+            if spdx_id.is_none() && !exception {
+                self.catalogue_ids.insert(id.to_ascii_lowercase(), id.to_string());
+            }
+            if others != "-" {
+                for o in others.split(',') {
+                    if spdx_license(o).is_none() && spdx::exception_id(o).is_none() {
+                        self.catalogue_ids.insert(o.to_ascii_lowercase(), id.to_string());
+                    }
+                }
+            }
+            if category != Category::Unknown && !deprecated && !exception {
+                self.catalogue_keys.insert(key.to_ascii_lowercase(), id.to_string());
+            }
+        }
+        Ok(())
+    }
+
+    /// The current id for a catalogue id or one of its other ids, in any case
+    /// (`licenseref-scancode-ag-grid-enterprise`, `LicenseRef-Commercial`).
+    pub fn catalogue_id(&self, token: &str) -> Option<&str> {
+        self.catalogue_ids.get(&token.to_ascii_lowercase()).map(String::as_str)
+    }
+
+    /// The id of a license named by its ScanCode key (`ag-grid-enterprise`), any case.
+    pub fn catalogue_key(&self, key: &str) -> Option<&str> {
+        self.catalogue_keys.get(&key.trim().to_ascii_lowercase()).map(String::as_str)
+    }
+
     pub fn license(&self, id: &str) -> Option<&LicenseEntry> {
         self.licenses.get(id)
     }
@@ -421,7 +523,86 @@ impl Db {
 /// anyway, the database is empty and every license classifies as unknown.
 pub fn db() -> &'static Db {
     static DB: OnceLock<Db> = OnceLock::new();
-    DB.get_or_init(|| Db::parse(SOURCES).unwrap_or_default())
+    DB.get_or_init(|| Db::compiled().unwrap_or_default())
+}
+
+/// The SPDX list id an id stands for (any case; deprecated GNU ids as -only/-or-later),
+/// without consulting the database (which calls this while it loads).
+fn spdx_license(id: &str) -> Option<String> {
+    crate::license::canonical_spdx_id(id).filter(|c| spdx::license_id(c.trim_end_matches('+')).is_some())
+}
+
+/// An entry for a catalogue line: obligations by category, a generated summary.
+fn catalogue_entry(id: &str, key: &str, sc_category: &str, category: Category, deprecated: bool) -> LicenseEntry {
+    use Category::*;
+    let (copyleft, obligations): (Copyleft, &[Obligation]) = match category {
+        PublicDomain => (Copyleft::None, &[]),
+        Permissive => (Copyleft::None, &[Obligation::Attribution, Obligation::IncludeLicenseText]),
+        WeakCopyleft => (
+            Copyleft::File,
+            &[
+                Obligation::Attribution,
+                Obligation::IncludeLicenseText,
+                Obligation::DiscloseSourceFile,
+                Obligation::SameLicense,
+            ],
+        ),
+        StrongCopyleft | NetworkCopyleft => (
+            Copyleft::WholeWork,
+            &[
+                Obligation::Attribution,
+                Obligation::IncludeLicenseText,
+                Obligation::DiscloseSourceWholeWork,
+                Obligation::SameLicense,
+            ],
+        ),
+        Freeware | SourceAvailable | Commercial | Proprietary => (Copyleft::None, &[Obligation::FieldOfUseRestriction]),
+        Unknown => (Copyleft::None, &[]),
+    };
+    let (en, de) = match category {
+        PublicDomain => ("no conditions", "keine Bedingungen"),
+        Permissive => ("keep the copyright notice and license text", "Copyright-Vermerk und Lizenztext erhalten"),
+        WeakCopyleft => (
+            "changes to the licensed parts must be published under it",
+            "Änderungen an den lizenzierten Teilen sind unter ihr offenzulegen",
+        ),
+        StrongCopyleft | NetworkCopyleft => (
+            "whoever passes on a work built with it must publish its source under the same license",
+            "wer ein damit gebautes Werk weitergibt, muss dessen Quelltext unter derselben Lizenz offenlegen",
+        ),
+        Freeware => (
+            "free of charge, but no source or modification rights: not open source",
+            "kostenlos, aber ohne Recht auf Quelltext oder Änderung: nicht Open Source",
+        ),
+        SourceAvailable => (
+            "free of charge or source visible, but the use is restricted: not open source",
+            "kostenlos oder Quelltext einsehbar, aber die Nutzung ist eingeschränkt: nicht Open Source",
+        ),
+        Commercial => (
+            "a vendor's commercial license: using it needs a purchased license",
+            "kommerzielle Lizenz eines Herstellers: die Nutzung erfordert eine erworbene Lizenz",
+        ),
+        Proprietary => ("proprietary", "proprietär"),
+        Unknown => {
+            ("not placed; read the license text before use", "nicht eingeordnet; vor der Nutzung den Lizenztext lesen")
+        }
+    };
+    let old = if deprecated { ", deprecated there" } else { "" };
+    let alt = if deprecated { ", dort veraltet" } else { "" };
+    LicenseEntry {
+        id: id.to_string(),
+        name: format!("{key} (ScanCode LicenseDB)"),
+        category,
+        osi_approved: false,
+        fsf_libre: false,
+        open_source: category.is_open(),
+        copyleft,
+        obligations: obligations.to_vec(),
+        basis: Basis::Catalogue,
+        summary_en: format!("{key}: {en}. ScanCode LicenseDB category \"{sc_category}\"{old}; not reviewed."),
+        summary_de: format!("{key}: {de}. Kategorie \"{sc_category}\" der ScanCode LicenseDB{alt}; nicht geprüft."),
+        owner: None,
+    }
 }
 
 /// The version string every report records: the database version and the SPDX list it covers.

@@ -50,9 +50,15 @@ fn id_index() -> &'static HashMap<String, &'static str> {
     })
 }
 
-/// The canonical current SPDX id for an id written in any case, with deprecated GNU
-/// forms (`GPL-2.0`, `GPL-2.0+`) mapped to `-only` / `-or-later`.
+/// The canonical current id for an id written in any case: SPDX ids, with deprecated GNU
+/// forms (`GPL-2.0`, `GPL-2.0+`) mapped to `-only` / `-or-later`, and the ids of ScanCode's
+/// LicenseDB (`LicenseRef-scancode-...`), with their other ids mapped to the current one.
 pub fn canonical_id(token: &str) -> Option<String> {
+    canonical_spdx_id(token).or_else(|| db::db().catalogue_id(token).map(str::to_string))
+}
+
+/// `canonical_id` for the SPDX list alone.
+pub fn canonical_spdx_id(token: &str) -> Option<String> {
     let (base, plus) = match token.strip_suffix('+') {
         Some(b) => (b, true),
         None => (token, false),
@@ -182,6 +188,10 @@ fn by_name(text: &str, depth: u8) -> Option<Normalized> {
     if let Some((expr, inferred)) = db.alias(text) {
         return exact(expr, inferred);
     }
+    // A ScanCode LicenseDB key (`ag-grid-enterprise`, `sencha-commercial`): one license each.
+    if let Some(id) = db.catalogue_key(text) {
+        return exact(id, false);
+    }
     let lower = text.to_ascii_lowercase();
     if let Some(rest) = lower.strip_prefix("see license in").or_else(|| lower.strip_prefix("see licence in"))
         && !rest.trim().is_empty()
@@ -298,9 +308,10 @@ pub fn normalize_expression(text: &str) -> Option<String> {
     for tok in spaced.split_whitespace() {
         let word = match tok.to_ascii_uppercase().as_str() {
             "AND" | "OR" | "WITH" | "(" | ")" => tok.to_ascii_uppercase(),
-            _ if tok.len() > 11 && tok[..11].eq_ignore_ascii_case("LicenseRef-") => {
-                format!("LicenseRef-{}", &tok[11..])
-            }
+            _ if tok.len() > 11 && tok[..11].eq_ignore_ascii_case("LicenseRef-") => match db::db().catalogue_id(tok) {
+                Some(id) => id.to_string(),
+                None => format!("LicenseRef-{}", &tok[11..]),
+            },
             _ if tok.len() > 12 && tok[..12].eq_ignore_ascii_case("DocumentRef-") => tok.to_string(),
             _ => canonical_id(tok)?,
         };

@@ -103,6 +103,9 @@ pub fn render(inv: &Inventory, lang: Lang) -> String {
             }
         }
     }
+    o.push('\n');
+    rule(&mut o, '-');
+    let _ = writeln!(o, "{}", t.notice_data_credit);
     o
 }
 
