@@ -311,7 +311,7 @@ pub fn run(cli: Cli) -> i32 {
 }
 
 fn scan(args: ScanArgs) -> i32 {
-    let inv = match scan_with_policy(&args) {
+    let inv = match scan_inventory(&args) {
         Ok(inv) => inv,
         Err(code) => return code,
     };
@@ -319,38 +319,17 @@ fn scan(args: ScanArgs) -> i32 {
     store_and_write(args.db.as_deref(), &args.outputs, &inv, &ropts)
 }
 
-/// Scan (roots or estate) and classify under the policy: `--policy FILE`, or each root's
-/// `kataster.toml`, else the built-in default. Errors are exit codes, already reported.
-fn scan_with_policy(args: &ScanArgs) -> Result<crate::inventory::Inventory, i32> {
-    let explicit = match &args.policy {
-        Some(p) => Some(crate::policy::Policy::load(p).map_err(|e| {
-            eprintln!("kataster: policy: {e}");
-            exit::USAGE
-        })?),
-        None => None,
-    };
-    let mut inv = scan_inventory(args)?;
-    let policies = match explicit {
-        Some(p) => crate::policy::PolicySet { global: Some(p), per_root: Default::default() },
-        None => {
-            let roots: Vec<(String, PathBuf)> =
-                inv.scan.roots.iter().map(|r| (r.label.clone(), PathBuf::from(&r.path))).collect();
-            crate::policy::PolicySet::discover(None, &roots).map_err(|e| {
-                eprintln!("kataster: policy: {e}");
-                exit::USAGE
-            })?
-        }
-    };
-    if policies.global.is_some() || !policies.per_root.is_empty() {
-        crate::classify::classify_with(&mut inv, &policies, crate::classify::today());
-        inv.summary = crate::inventory::assemble::summarize(&inv.components, &inv.files, &inv.diagnostics);
-        if !inv.repositories.is_empty() {
-            crate::estate::roll_up(&mut inv);
-        }
-    }
-    Ok(inv)
+/// The policies of the run, for roots given as (label, path): `--policy FILE` for all, else
+/// each root's `kataster.toml`.
+fn policies_for(args: &ScanArgs, roots: &[(String, PathBuf)]) -> Result<crate::policy::PolicySet, i32> {
+    crate::policy::PolicySet::discover(args.policy.as_deref(), roots).map_err(|e| {
+        eprintln!("kataster: policy: {e}");
+        exit::USAGE
+    })
 }
 
+/// Scan (roots or estate) and classify once under the policy: `--policy FILE`, or each
+/// root's `kataster.toml`, else the built-in default. Errors are exit codes, already reported.
 fn scan_inventory(args: &ScanArgs) -> Result<crate::inventory::Inventory, i32> {
     if args.shard.is_some() && args.estate.is_none() && args.estate_file.is_none() {
         eprintln!("kataster: --shard needs --estate or --estate-file");
@@ -387,16 +366,25 @@ fn scan_inventory(args: &ScanArgs) -> Result<crate::inventory::Inventory, i32> {
             http: None,
         },
         resolve_licenses: true,
+        policies: crate::policy::PolicySet::default(),
     };
+    let mut opts = opts;
     let inv = if estate {
         match estate_repositories(args) {
-            Ok((repos, diags)) => crate::estate::scan_estate(&repos, args.shard, &opts, diags),
+            Ok((repos, diags)) => {
+                let roots: Vec<(String, PathBuf)> = repos.iter().map(|r| (r.name.clone(), r.path.clone())).collect();
+                opts.policies = policies_for(args, &roots)?;
+                crate::estate::scan_estate(&repos, args.shard, &opts, diags)
+            }
             Err(e) => {
                 eprintln!("kataster: {e}");
                 return Err(exit::USAGE);
             }
         }
     } else {
+        let labels = crate::scan::root_labels(&args.paths);
+        let roots: Vec<(String, PathBuf)> = labels.into_iter().zip(args.paths.iter().cloned()).collect();
+        opts.policies = policies_for(args, &roots)?;
         crate::scan::scan(&opts)
     };
     Ok(inv)
@@ -549,7 +537,7 @@ fn check(args: CheckArgs) -> i32 {
             return exit::USAGE;
         }
     };
-    let inv = match scan_with_policy(&args.scan) {
+    let inv = match scan_inventory(&args.scan) {
         Ok(inv) => inv,
         Err(code) => return code,
     };

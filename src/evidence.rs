@@ -21,6 +21,8 @@ pub struct Examined {
     pub catalogs: Vec<(&'static str, Result<Catalog, ParseError>)>,
     pub diagnostics: Vec<Diagnostic>,
     pub bytes_read: u64,
+    /// REUSE declarations the file makes (a REUSE.toml, `.reuse/dep5`, a `.license` sidecar).
+    pub reuse: Vec<crate::reuse::Annotation>,
 }
 
 /// How many leading bytes decide whether a file is binary.
@@ -56,6 +58,7 @@ pub fn examine_cached(
         catalogs: Vec::new(),
         diagnostics: Vec::new(),
         bytes_read: 0,
+        reuse: Vec::new(),
     };
     let diag = |severity, code: &str, message: String| Diagnostic {
         severity,
@@ -134,6 +137,19 @@ pub fn examine_cached(
         Some(c) => c.detect(&file.rel, &sha256, || detect::detect(&file.rel, &text)),
         None => detect::detect(&file.rel, &text),
     };
+    if let Some(kind) = crate::reuse::declaration_file(&file.rel) {
+        use crate::reuse::DeclarationFile;
+        let parsed = match kind {
+            DeclarationFile::ReuseToml { dir } => crate::reuse::parse_reuse_toml(dir, &text).map(Some),
+            DeclarationFile::Dep5 => crate::reuse::parse_dep5(&text).map(Some),
+            DeclarationFile::Sidecar { .. } => Ok(crate::reuse::parse_sidecar(&file.rel, &text).map(|a| vec![a])),
+        };
+        match parsed {
+            Ok(Some(a)) => ex.reuse = a,
+            Ok(None) => {}
+            Err(e) => ex.diagnostics.push(diag(Severity::Warning, "reuse-error", e)),
+        }
+    }
     ex.record.license_expression = detect::combine(&found.licenses);
     ex.record.licenses = found.licenses;
     ex.record.copyrights = found.copyrights;

@@ -28,6 +28,8 @@ pub struct ScanOptions {
     pub resolve: crate::resolve::ResolveOptions,
     /// Resolve dependency licenses at all (off only for tests of the other stages).
     pub resolve_licenses: bool,
+    /// The policies the one classification pass applies (empty: the built-in default).
+    pub policies: crate::policy::PolicySet,
 }
 
 impl Default for ScanOptions {
@@ -40,6 +42,7 @@ impl Default for ScanOptions {
             result_cache: None,
             resolve: crate::resolve::ResolveOptions::default(),
             resolve_licenses: true,
+            policies: crate::policy::PolicySet::default(),
         }
     }
 }
@@ -96,7 +99,7 @@ pub fn scan(opts: &ScanOptions) -> Inventory {
             b.finish_and_clear();
         }
     }
-    let mut inv = join(roots, parts);
+    let mut inv = join(roots, parts, &opts.policies);
     finish(&mut inv, started_at, t0);
     inv
 }
@@ -154,9 +157,9 @@ pub fn scan_root(root: &Path, label: &str, opts: &ScanOptions, bar: Option<&indi
     out
 }
 
-/// Join the scans of several roots into one inventory: sorted, classified and summarized,
-/// but without timestamps (see [`finish`]).
-pub fn join(roots: Vec<Root>, parts: Vec<RootScan>) -> Inventory {
+/// Join the scans of several roots into one inventory: sorted, classified (the one
+/// classification pass, under `policies`) and summarized, but without timestamps (see [`finish`]).
+pub fn join(roots: Vec<Root>, parts: Vec<RootScan>, policies: &crate::policy::PolicySet) -> Inventory {
     let mut components = Vec::new();
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
@@ -198,8 +201,8 @@ pub fn join(roots: Vec<Root>, parts: Vec<RootScan>) -> Inventory {
         repositories: Vec::new(),
         departments: Vec::new(),
     };
-    crate::classify::classify(&mut inv);
-    inv.summary = assemble::summarize(&inv.components, &inv.files, &inv.diagnostics);
+    crate::classify::classify_with(&mut inv, policies, crate::classify::today());
+    inv.summary = crate::classify::summary::summarize(&inv.components, &inv.files, &inv.diagnostics);
     inv
 }
 

@@ -145,9 +145,9 @@ fn installed_metadata_and_requirements_meet_under_one_key() {
         "{cn}"
     );
     assert_eq!(cn["declared_license"], "MIT");
-    // The installed copy declares the license; its license file holds it too.
+    // The installed copy declares the license; its dist-info license file says it too.
     assert_eq!(cn["license_sources"], serde_json::json!(["installed", "files"]));
-    assert!(cn["detected_licenses"].as_array().unwrap().iter().any(|l| l == "MIT"), "{cn}");
+    assert!(cn["discovered_licenses"].as_array().unwrap().iter().any(|l| l == "MIT"), "{cn}");
     assert_eq!(component(&inv, "installed-site-packages:pkg:pypi/idna@3.20")["declared_license"], "BSD-3-Clause");
     assert_eq!(
         component(&inv, "installed-site-packages:pkg:pypi/certifi@2026.10.19.post1")["declared_license"],

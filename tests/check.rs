@@ -89,33 +89,25 @@ fn real_crate_whose_files_contradict_its_manifest_is_flagged_for_review() {
     assert_eq!(code, 0, "review items alone do not fail: {text}");
     let zstd = component(&inv, "crates:project:cargo:zstd-sys");
     assert_eq!(zstd["declared_license"], "BSD-3-Clause AND BSD-2-Clause");
-    assert_eq!(zstd["concluded_by"], "declared-detected-conflict");
-    assert_eq!(zstd["classification"]["needs_review"], true);
+    // Its LICENSE agrees with the manifest; the CMake module copied in from elsewhere is a
+    // discovered license: its (permissive) obligations add up, it does not change the verdict.
+    assert_eq!(zstd["scope_license"], "BSD-3-Clause");
+    assert_eq!(zstd["concluded_by"], "declared-confirmed-by-license-file");
+    assert_eq!(zstd["concluded_license"], "BSD-3-Clause AND BSD-2-Clause");
+    assert_eq!(zstd["discovered_licenses"], serde_json::json!(["(MIT OR CC0-1.0)"]));
+    assert_eq!(zstd["classification"]["needs_review"], false);
     let why = reasons(zstd);
-    assert!(why.contains("conflict: zstd-sys/Cargo.toml"), "{why}");
-    assert!(why.contains("zstd-sys/zstd/build/cmake/CMakeModules/JoinPaths.cmake:4"), "{why}");
-    // Declared stays declared; detected stays detected (the LICENSE text agrees).
-    assert_eq!(zstd["detected_licenses"], serde_json::json!(["(MIT OR CC0-1.0)", "BSD-3-Clause"]));
-    assert_eq!(zstd["concluded_license"], "BSD-3-Clause AND BSD-2-Clause AND (MIT OR CC0-1.0)");
-    let f = finding(&inv, "crates:project:cargo:zstd-sys").expect("a finding for the conflict");
-    assert_eq!(f["decision"], "review");
-    assert_eq!(f["rule"], "needs-review");
-    assert!(f["paths"].as_array().unwrap().iter().any(|p| p.as_str().unwrap().ends_with("JoinPaths.cmake:4")));
-    // The findings text names component, license, rule and evidence path.
-    assert!(text.contains("REVIEW pkg:cargo/zstd-sys@2.1.3%2Bzstd.1.5.7"), "{text}");
-    assert!(text.contains("rule:     needs-review"), "{text}");
     assert!(
-        text.contains(
-            "evidence: zstd-sys/Cargo.toml:12, zstd-sys/LICENSE:5, zstd-sys/zstd/build/cmake/CMakeModules/JoinPaths.cmake:4"
-        ),
-        "{text}"
+        why.contains("discovered (MIT OR CC0-1.0) in zstd-sys/zstd/build/cmake/CMakeModules/JoinPaths.cmake:4"),
+        "{why}"
     );
+    assert!(finding(&inv, "crates:project:cargo:zstd-sys").is_none(), "{text}");
 
     let nix = component(&inv, "crates:project:cargo:nix");
-    assert_eq!(nix["concluded_by"], "declared-confirmed-by-files");
+    assert_eq!(nix["concluded_by"], "declared-confirmed-by-license-file");
     assert_eq!(nix["concluded_license"], "MIT");
     assert_eq!(nix["classification"]["category"], "permissive");
-    assert_eq!(nix["classification"]["open_source"], true);
+    assert_eq!(nix["classification"]["open_source"], "yes");
     assert_eq!(nix["classification"]["needs_review"], false);
     assert!(finding(&inv, "crates:project:cargo:nix").is_none());
 }
@@ -126,21 +118,20 @@ fn manifest_mit_over_gpl_files_is_a_conflict_with_both_obligations() {
     assert_eq!(code, 0);
     let c = component(&inv, "mit-over-gpl:project:cargo:.");
     assert_eq!(c["declared_license"], "MIT");
-    // COPYING holds the GPL-3.0 text; src/lib.rs has a GPL-3.0-or-later tag.
-    assert_eq!(c["detected_licenses"], serde_json::json!(["GPL-3.0-only", "GPL-3.0-or-later"]));
-    assert_eq!(c["concluded_by"], "declared-detected-conflict");
-    assert_eq!(c["concluded_license"], "MIT AND GPL-3.0-only AND GPL-3.0-or-later");
+    // COPYING holds the GPL-3.0 text: the scope's license file contradicts the manifest. The
+    // manifest's MIT stands, flagged for review, with the GPL's obligations beside it; the
+    // GPL-3.0-or-later tag in src/lib.rs is a discovered license the MIT does not cover.
+    assert_eq!(c["scope_license"], "GPL-3.0-only");
+    assert_eq!(c["discovered_licenses"], serde_json::json!(["GPL-3.0-or-later"]));
+    assert_eq!(c["concluded_by"], "declared-license-file-conflict");
+    assert_eq!(c["concluded_license"], "MIT");
     let k = &c["classification"];
-    assert_eq!(k["category"], "strong-copyleft");
     assert_eq!(k["needs_review"], true);
     let obligations: Vec<&str> = k["obligations"].as_array().unwrap().iter().map(|o| o.as_str().unwrap()).collect();
     assert!(obligations.contains(&"disclose-source-whole-work"), "{obligations:?}");
-    assert!(
-        reasons(c)
-            .contains("declares MIT but the files say GPL-3.0-only (COPYING:1-673); GPL-3.0-or-later (src/lib.rs:1)"),
-        "{}",
-        reasons(c)
-    );
+    let why = reasons(c);
+    assert!(why.contains("declares MIT but the license file says GPL-3.0-only (COPYING:1-673)"), "{why}");
+    assert!(why.contains("discovered GPL-3.0-or-later (strong-copyleft) in src/lib.rs:1"), "{why}");
     // --fail-on review makes the conflict fail the build.
     let (code, _, _) = check_json(&policy_fixture("mit-over-gpl"), &["--fail-on", "review"]);
     assert_eq!(code, 1);
@@ -152,11 +143,11 @@ fn npm_package_declaring_mit_over_a_gpl_license_file_is_a_conflict() {
     let (_, inv, _) = check_json(&policy_fixture("npm-mit-over-gpl"), &[]);
     let c = component(&inv, "npm-mit-over-gpl:project:npm:.");
     assert_eq!(c["declared_license"], "MIT");
-    assert_eq!(c["concluded_by"], "declared-detected-conflict");
+    assert_eq!(c["concluded_by"], "declared-license-file-conflict");
     assert_eq!(c["classification"]["needs_review"], true);
-    assert_eq!(c["classification"]["category"], "strong-copyleft");
+    assert_eq!(c["concluded_license"], "MIT");
     let why = reasons(c);
-    assert!(why.contains("package.json") && why.contains("declares MIT but the files say GPL-3.0"), "{why}");
+    assert!(why.contains("package.json") && why.contains("declares MIT but the license file says GPL-3.0"), "{why}");
     assert!(why.contains("(LICENSE:"), "{why}");
 }
 
@@ -291,7 +282,7 @@ fn component_clarification_holds_while_its_pinned_file_is_unchanged() {
     let (code, inv, _) = check_json(&root, &["--policy", policy.to_str().unwrap(), "--fail-on", "review"]);
     assert_eq!(code, 1);
     let c = component(&inv, "mit-over-gpl:project:cargo:.");
-    assert_eq!(c["concluded_by"], "declared-detected-conflict");
+    assert_eq!(c["concluded_by"], "declared-license-file-conflict");
     assert_eq!(c["classification"]["needs_review"], true);
     assert!(reasons(c).contains("no longer applies: COPYING changed"), "{}", reasons(c));
     let d = inv["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "clarification-stale").unwrap();
@@ -317,9 +308,10 @@ fn file_clarification_replaces_what_was_found_in_that_file_only_while_unchanged(
     let (code, inv, _) = check_json(&root, &["--policy", policy.to_str().unwrap(), "--fail-on", "review"]);
     assert_eq!(code, 0);
     let c = component(&inv, "mit-over-gpl:project:cargo:.");
-    assert_eq!(c["detected_licenses"], serde_json::json!(["GPL-3.0-or-later"]), "what was found stays");
+    assert_eq!(c["discovered_licenses"], serde_json::json!(["GPL-3.0-or-later"]), "what was found stays");
     assert_eq!(c["concluded_license"], "MIT");
-    assert_eq!(c["concluded_by"], "declared-confirmed-by-files");
+    assert_eq!(c["concluded_by"], "declared");
+    assert_eq!(c["classification"]["needs_review"], false);
     assert!(reasons(c).contains("src/lib.rs clarified as MIT"), "{}", reasons(c));
 
     std::fs::write(root.join("src/lib.rs"), "// SPDX-License-Identifier: GPL-3.0-or-later\npub fn changed() {}\n")
@@ -327,7 +319,7 @@ fn file_clarification_replaces_what_was_found_in_that_file_only_while_unchanged(
     let (code, inv, _) = check_json(&root, &["--policy", policy.to_str().unwrap(), "--fail-on", "review"]);
     assert_eq!(code, 1);
     let c = component(&inv, "mit-over-gpl:project:cargo:.");
-    assert_eq!(c["concluded_by"], "declared-detected-conflict");
+    assert_eq!(c["classification"]["needs_review"], true);
     assert!(
         inv["diagnostics"]
             .as_array()

@@ -141,7 +141,7 @@ fn finding(component: &str, version: &str, license: &str, decision: &str, reason
 fn classify(inv: &mut Value, id: &str, category: &str, open_source: bool) {
     let c = inv["components"].as_array_mut().unwrap().iter_mut().find(|c| c["id"] == id).unwrap();
     c["classification"] = json!({
-        "category": category, "open_source": open_source, "copyleft": "none",
+        "category": category, "open_source": if open_source { "yes" } else { "no" }, "copyleft": "none",
         "obligations": [], "reasons": [], "needs_review": false
     });
 }
@@ -171,7 +171,7 @@ fn new_and_resolved_findings_and_the_merge_request_gate() {
     assert_eq!(d["summary"]["resolved_findings"], 1);
     assert_eq!(
         d["changed"][0]["classification"],
-        json!({"old": "unknown (not open source)", "new": "permissive (open source)"})
+        json!({"old": "unknown (open source status unknown)", "new": "permissive (open source)"})
     );
     // The project's new declaration `EUPL-1.2 OR MIT` offers MIT: network copyleft before,
     // permissive after.

@@ -64,14 +64,16 @@ fn a_scan_round_trips_through_the_database() {
     assert_eq!(
         count(
             &conn,
-            "SELECT COUNT(*) FROM licenses WHERE component_id = 'bauportal:vendored:vendor/kartenlib' AND slot = 'detected' AND license = 'BSD-3-Clause'"
+            "SELECT COUNT(*) FROM licenses WHERE component_id = 'bauportal:vendored:vendor/kartenlib' AND slot = 'license-file' AND license = 'BSD-3-Clause'"
         ),
         1
     );
-    // Unclassified components are stored as such, not as closed source.
+    // Unclassified components and those whose status is unknown are stored as such, not
+    // as closed source.
     assert_eq!(
         count(&conn, "SELECT COUNT(*) FROM components WHERE open_source IS NULL"),
         inv["summary"]["by_category"]["unclassified"].as_i64().unwrap_or(0)
+            + inv["summary"]["by_open_source"]["unknown"].as_i64().unwrap_or(0)
     );
 
     // A second scan is a second row; findings of a merged inventory are stored.
@@ -136,7 +138,7 @@ fn classify(inv: &mut Value, id_part: &str, category: &str, open_source: bool, s
         inv["components"].as_array_mut().unwrap().iter_mut().filter(|c| c["id"].as_str().unwrap().contains(id_part))
     {
         c["classification"] = json!({
-            "category": category, "open_source": open_source, "copyleft": "none",
+            "category": category, "open_source": if open_source { "yes" } else { "no" }, "copyleft": "none",
             "obligations": [], "reasons": [], "needs_review": category == "proprietary"
         });
         if let Some(s) = supplier {

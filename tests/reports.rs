@@ -197,8 +197,9 @@ fn cyclonedx_is_valid_1_6_and_carries_licenses_hashes_graph_and_evidence() {
     assert_eq!(dev["scope"], "excluded");
     // Evidence: the file and line behind a detected license.
     let minilib = component(comps, "bom-ref", "estate:vendored:vendor/minilib");
-    let occ = &minilib["evidence"]["occurrences"][0];
-    assert_eq!(occ["location"], "vendor/minilib/minilib.c");
+    let occurrences = minilib["evidence"]["occurrences"].as_array().unwrap();
+    assert_eq!(occurrences[0]["location"], "vendor/minilib/LICENSE", "the declaring license file first");
+    let occ = occurrences.iter().find(|o| o["location"] == "vendor/minilib/minilib.c").unwrap();
     assert_eq!(occ["line"], 4);
     assert_eq!(minilib["evidence"]["licenses"][0]["expression"], "BSD-3-Clause");
     // BSI TR-03183-2 properties: each at most once per component.

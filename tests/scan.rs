@@ -74,7 +74,9 @@ fn finds_projects_dependencies_vendored_code_and_loose_files() {
 
     let minilib = component(&inv, "estate:vendored:vendor/minilib");
     assert_eq!(minilib["kind"], "vendored");
-    assert!(minilib["detected_licenses"].as_array().unwrap().iter().any(|l| l == "BSD-3-Clause"), "{minilib}");
+    // Its LICENSE declares it: the license file of its own folder.
+    assert_eq!(minilib["scope_license"], "BSD-3-Clause", "{minilib}");
+    assert_eq!(minilib["concluded_license"], "BSD-3-Clause", "{minilib}");
 
     let files = component(&inv, "estate:files");
     assert_eq!(files["kind"], "files");
@@ -85,7 +87,7 @@ fn finds_projects_dependencies_vendored_code_and_loose_files() {
     assert_eq!(main_rs["licenses"][0]["expression"], "MIT OR Apache-2.0");
     assert_eq!(main_rs["licenses"][0]["method"], "tag");
     assert_eq!(main_rs["licenses"][0]["start_line"], 1);
-    assert!(app["detected_licenses"].as_array().unwrap().iter().any(|l| l == "MIT OR Apache-2.0"));
+    assert!(app["discovered_licenses"].as_array().unwrap().iter().any(|l| l == "MIT OR Apache-2.0"));
 }
 
 #[test]
@@ -240,9 +242,8 @@ fn several_roots_are_labelled_apart() {
         inv["scan"]["roots"].as_array().unwrap().iter().map(|r| r["label"].as_str().unwrap().to_string()).collect();
     assert_eq!(labels, vec!["rust-app", "vendor"]);
     assert!(component(&inv, "rust-app:project:cargo:.")["name"] == "fahrplan");
-    assert!(
-        component(&inv, "vendor:files")["detected_licenses"].as_array().unwrap().iter().any(|l| l == "BSD-3-Clause")
-    );
+    // Scanned on its own, the folder with its own LICENSE is a license scope of its own.
+    assert_eq!(component(&inv, "vendor:files:minilib")["concluded_license"], "BSD-3-Clause");
 }
 
 fn scan_json_many(roots: &[PathBuf]) -> Value {

@@ -5,7 +5,9 @@
 //! writes the conclusion and the reasons for it. Where they disagree it says so and asks
 //! for review; it never picks one side silently. It never changes what was found.
 
-use crate::inventory::model::{Component, Diagnostic, Evidence, FileRecord, LicenseSource, Severity};
+use crate::inventory::model::{Component, Diagnostic, Evidence, FileRecord, LicenseSource, Method, Severity};
+use crate::inventory::scopes::SEE_LICENSE_FILE;
+use crate::license::db::{Category, Copyleft};
 use crate::policy::{ClarificationTarget, Policy, PolicySet};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -13,21 +15,23 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// fewer, the list is complete.
 const EVIDENCE_CAP: usize = 5;
 
-const SEE_LICENSE_FILE: &str = "LicenseRef-kataster-see-license-file";
 const UNKNOWN: &str = "LicenseRef-kataster-unknown";
 
 /// The names of the rules that can conclude a license (`concluded_by`).
 pub mod rule {
     /// A clarification in the policy, its pinned files unchanged.
     pub const CLARIFICATION: &str = "clarification";
-    /// The declared license; no license found in the files.
+    /// The manifest's declaration; no license file in its scope.
     pub const DECLARED: &str = "declared";
-    /// The declared license, and every license found in the files is covered by it.
-    pub const DECLARED_CONFIRMED: &str = "declared-confirmed-by-files";
-    /// Declared and detected disagree: both apply until someone reviews it.
-    pub const CONFLICT: &str = "declared-detected-conflict";
-    /// Nothing (understood) declared: the licenses found in the files, all of them.
-    pub const DETECTED: &str = "detected";
+    /// The manifest's declaration, and the license files of its scope say the same.
+    pub const DECLARED_CONFIRMED: &str = "declared-confirmed-by-license-file";
+    /// The manifest and the license files of its scope disagree: the manifest's
+    /// declaration stands, and the component goes to review.
+    pub const CONFLICT: &str = "declared-license-file-conflict";
+    /// No (understood) manifest declaration: the license files of the component's scope.
+    pub const LICENSE_FILE: &str = "license-file";
+    /// Nothing declared: what the component's files say (headers, tags, banners).
+    pub const DISCOVERED: &str = "discovered";
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -36,6 +40,8 @@ pub struct Conclusion {
     pub rule: Option<&'static str>,
     pub reasons: Vec<String>,
     pub needs_review: bool,
+    /// Discovered licenses that apply beside the concluded one (their obligations add up).
+    pub adds: Vec<String>,
 }
 
 /// A file clarification that holds (the file's hash is the pinned one).
@@ -117,6 +123,8 @@ fn source_word(s: LicenseSource) -> &'static str {
         LicenseSource::LocalCache => "local package cache",
         LicenseSource::Registry => "registry",
         LicenseSource::Clarification => "clarification",
+        LicenseSource::LicenseFile => "license file",
+        LicenseSource::Reuse => "REUSE",
         LicenseSource::Files => "files",
     }
 }
@@ -137,45 +145,28 @@ fn covered_by(detected: &str, declared: &BTreeSet<String>) -> bool {
     }
 }
 
-/// `A AND B` with parentheses where a part is compound.
 fn and_all(parts: &[String]) -> Option<String> {
-    let mut uniq: Vec<&String> = Vec::new();
-    for p in parts {
-        if !uniq.contains(&p) {
-            uniq.push(p);
-        }
-    }
-    match uniq.len() {
-        0 => None,
-        1 => Some(uniq[0].clone()),
-        _ => {
-            let joined = uniq
-                .iter()
-                .map(|p| if p.contains(" OR ") && !wrapped(p) { format!("({p})") } else { p.to_string() })
-                .collect::<Vec<_>>()
-                .join(" AND ");
-            crate::license::normalize_expression(&joined).or(Some(joined))
-        }
-    }
+    crate::inventory::scopes::and_all(parts.iter().map(String::as_str))
 }
 
-/// Is the whole expression inside one pair of parentheses?
-fn wrapped(p: &str) -> bool {
-    if !(p.starts_with('(') && p.ends_with(')')) {
-        return false;
-    }
-    let mut depth = 0i32;
-    for (i, ch) in p.char_indices() {
-        match ch {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            _ => {}
-        }
-        if depth == 0 && i + 1 < p.len() {
-            return false;
-        }
-    }
-    true
+/// What an expression is, under the default judgement: its category and copyleft reach.
+fn nature(expr: &str) -> Option<(Category, Copyleft)> {
+    super::expr::evaluate(expr, &super::expr::DefaultJudge).ok().map(|v| {
+        let unknown = v.terms.iter().any(|t| !t.known);
+        (if unknown { Category::Unknown } else { v.category }, v.copyleft)
+    })
+}
+
+/// Categories a discovered license cannot add to an open declaration without review.
+fn restrictive(c: Category) -> bool {
+    matches!(
+        c,
+        Category::Freeware
+            | Category::SourceAvailable
+            | Category::Commercial
+            | Category::Proprietary
+            | Category::Unknown
+    )
 }
 
 /// Conclude a component's license.
@@ -236,7 +227,7 @@ pub fn conclude(
 
     // 2. What the files say, with file clarifications applied.
     let mut detected: BTreeMap<String, Vec<&Evidence>> =
-        c.detected_licenses.iter().map(|d| (d.clone(), Vec::new())).collect();
+        c.discovered_licenses.iter().map(|d| (d.clone(), Vec::new())).collect();
     for e in c.evidence.iter().filter(|e| e.source == LicenseSource::Files) {
         detected.entry(e.expression.clone()).or_default().push(e);
     }
@@ -256,62 +247,157 @@ pub fn conclude(
         }
     }
 
-    // 3. What the manifest says.
-    let declared_ev = c.evidence.iter().find(|e| e.source != LicenseSource::Files);
-    let declared_from = declared_ev
+    // 3. What is declared: the manifest, and the license files of the component's scope.
+    let manifest_ev = c.evidence.iter().find(|e| e.source.declares() && e.method == Method::Manifest);
+    let declared_from = manifest_ev
         .map(|e| format!("{} ({})", where_(e), source_word(e.source)))
         .unwrap_or_else(|| "the manifest".to_string());
-    let mut declared = c.declared_license.clone();
+    let scope_evs: Vec<&Evidence> =
+        c.evidence.iter().filter(|e| e.source.declares() && e.method != Method::Manifest).collect();
+    let mut scope_paths: Vec<String> = scope_evs.iter().map(|e| e.path.clone()).collect();
+    scope_paths.dedup();
+    let scope_from = if scope_paths.is_empty() { "the license files".to_string() } else { scope_paths.join(", ") };
+    let mut manifest = c.declared_license.clone();
+    let mut guessed = false;
     if let Some(raw) = &c.declared_license_raw {
-        match &declared {
-            None => {
+        match &manifest {
+            None if c.scope_license.is_none() => {
                 out.needs_review = true;
                 out.reasons.push(format!("declared license `{raw}` in {declared_from} is not understood"));
             }
+            None => out.reasons.push(format!("declared license `{raw}` in {declared_from} is not understood")),
             Some(d) if crate::license::normalize(raw).inferred => {
-                out.needs_review = true;
-                out.reasons.push(format!("declared `{raw}` read as {d}: a guess, the text does not say which license"));
+                guessed = true;
+                if c.scope_license.is_none() {
+                    out.needs_review = true;
+                    out.reasons
+                        .push(format!("declared `{raw}` read as {d}: a guess, the text does not say which license"));
+                }
             }
             Some(_) => {}
         }
     }
-    if declared.as_deref() == Some(SEE_LICENSE_FILE) {
-        out.reasons.push(format!("{declared_from} refers to a license file instead of naming a license"));
-        declared = None;
+    if manifest.as_deref() == Some(SEE_LICENSE_FILE) {
+        out.reasons.push(format!("{declared_from} points to a license file instead of naming a license"));
+        manifest = None;
+    }
+    // A license file clarified by the policy reads as the clarification says.
+    let mut scope = c.scope_license.clone();
+    if scope_evs.iter().any(|e| clarified_files.contains_key(&(c.root.clone(), e.path.clone()))) {
+        let mut parts: Vec<String> = Vec::new();
+        for e in &scope_evs {
+            match clarified_files.get(&(c.root.clone(), e.path.clone())) {
+                Some(k) => {
+                    out.reasons
+                        .push(format!("{} clarified as {} (found {}): {}", e.path, k.license, e.expression, k.reason));
+                    parts.push(k.license.clone());
+                }
+                None => parts.push(e.expression.clone()),
+            }
+        }
+        scope = and_all(&parts);
+    }
+    let declared: Option<String> = match (manifest, scope) {
+        (Some(m), Some(s)) if guessed => {
+            out.rule = Some(rule::LICENSE_FILE);
+            out.reasons.push(format!(
+                "{declared_from} declares `{}` (read as {m}, a guess); the license file {scope_from} says {s}",
+                c.declared_license_raw.as_deref().unwrap_or(&m)
+            ));
+            Some(s)
+        }
+        (Some(m), Some(s)) => {
+            let m_terms = terms(&m);
+            // Several license files in one folder offer a choice: one that the manifest
+            // names is agreement enough.
+            let agree = scope_evs.iter().any(|e| e.expression == UNKNOWN || covered_by(&e.expression, &m_terms));
+            let disagree: Vec<&&Evidence> = if agree {
+                Vec::new()
+            } else {
+                scope_evs.iter().filter(|e| !covered_by(&e.expression, &m_terms)).collect()
+            };
+            if disagree.is_empty() {
+                out.rule = Some(rule::DECLARED_CONFIRMED);
+                out.reasons.push(format!("declared {m} in {declared_from}; the license file {scope_from} agrees"));
+            } else {
+                out.rule = Some(rule::CONFLICT);
+                out.needs_review = true;
+                // The license file's obligations count until the conflict is reviewed.
+                out.adds.push(s.clone());
+                let what = disagree.iter().map(|e| where_(e)).collect::<Vec<_>>();
+                out.reasons.push(format!(
+                    "conflict: {declared_from} declares {m} but the license file says {s} ({}); the manifest's declaration stands until reviewed",
+                    what.join(", ")
+                ));
+            }
+            Some(m)
+        }
+        (Some(m), None) => {
+            out.rule = Some(rule::DECLARED);
+            out.reasons.push(format!("declared {m} in {declared_from}"));
+            Some(m)
+        }
+        (None, Some(s)) => {
+            out.rule = Some(rule::LICENSE_FILE);
+            out.reasons.push(format!("the license file {scope_from} says {s}"));
+            Some(s)
+        }
+        (None, None) => None,
+    };
+    if declared.as_deref().is_some_and(|d| terms(d).contains(UNKNOWN)) {
+        out.needs_review = true;
+        out.reasons.push(format!("the license text in {scope_from} is not identified: read it"));
+    }
+
+    // 4. What the files discovered: never replaces the declaration; adds obligations, and
+    // sends to review what the declaration does not allow.
+    let (pointers, effective): (Vec<_>, Vec<_>) = effective.into_iter().partition(|(e, _)| e == SEE_LICENSE_FILE);
+    for (_, paths) in &pointers {
+        out.reasons.push(format!("unresolved pointer to a license file in {} (decides nothing)", paths.join(", ")));
     }
     let (unknown, findings): (Vec<_>, Vec<_>) = effective.into_iter().partition(|(e, _)| e == UNKNOWN);
     for (_, paths) in &unknown {
         out.reasons.push(format!("unidentified license text in {}", paths.join(", ")));
     }
-
     match declared {
         Some(d) => {
-            let declared_terms = terms(&d);
-            let disagree: Vec<&(String, Vec<String>)> =
-                findings.iter().filter(|(e, _)| !covered_by(e, &declared_terms)).collect();
-            if findings.is_empty() {
-                out.expression = Some(d.clone());
-                out.rule = Some(rule::DECLARED);
-                out.reasons.push(format!("declared {d} in {declared_from}; no license found in the files"));
-            } else if disagree.is_empty() {
-                out.expression = Some(d.clone());
-                out.rule = Some(rule::DECLARED_CONFIRMED);
-                out.reasons.push(format!("declared {d} in {declared_from}, confirmed by the files"));
-            } else {
-                let mut parts = vec![d.clone()];
-                parts.extend(disagree.iter().map(|(e, _)| e.clone()));
-                out.expression = and_all(&parts);
-                out.rule = Some(rule::CONFLICT);
+            let d_terms = terms(&d);
+            let d_copyleft = nature(&d).map(|n| n.1).unwrap_or(Copyleft::None);
+            if !unknown.is_empty() {
                 out.needs_review = true;
-                let found = disagree
-                    .iter()
-                    .map(|(e, paths)| if paths.is_empty() { e.clone() } else { format!("{e} ({})", paths.join(", ")) })
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                out.reasons.push(format!(
-                    "conflict: {declared_from} declares {d} but the files say {found}; both apply until reviewed"
-                ));
             }
+            let mut confirmed = Vec::new();
+            for (e, paths) in &findings {
+                let at = if paths.is_empty() { String::new() } else { format!(" in {}", paths.join(", ")) };
+                if covered_by(e, &d_terms) {
+                    confirmed.push(e.clone());
+                    continue;
+                }
+                match nature(e) {
+                    Some((cat, cl)) if !restrictive(cat) && cl <= d_copyleft.max(Copyleft::File) => {
+                        out.adds.push(e.clone());
+                        out.reasons.push(format!("discovered {e}{at}: its obligations apply too"));
+                    }
+                    Some((cat, _)) => {
+                        // Its obligations count until someone has reviewed that code.
+                        if cat != Category::Unknown {
+                            out.adds.push(e.clone());
+                        }
+                        out.needs_review = true;
+                        out.reasons.push(format!(
+                            "discovered {e} ({cat}){at}: not covered by the declared {d}; review that code"
+                        ));
+                    }
+                    None => {
+                        out.needs_review = true;
+                        out.reasons.push(format!("discovered `{e}`{at}: not understood; review that code"));
+                    }
+                }
+            }
+            if !confirmed.is_empty() {
+                out.reasons.push(format!("the files agree ({})", confirmed.join(", ")));
+            }
+            out.expression = Some(d);
         }
         None => {
             let mut parts: Vec<String> = findings.iter().map(|(e, _)| e.clone()).collect();
@@ -320,12 +406,12 @@ pub fn conclude(
             }
             out.expression = and_all(&parts);
             if let Some(e) = &out.expression {
-                out.rule = Some(rule::DETECTED);
+                out.rule = Some(rule::DISCOVERED);
                 let paths: Vec<String> = findings.iter().flat_map(|(_, p)| p.iter().cloned()).take(5).collect();
                 if paths.is_empty() {
-                    out.reasons.push(format!("no license declared; found {e} in the files"));
+                    out.reasons.push(format!("no license declared; discovered {e} in the files"));
                 } else {
-                    out.reasons.push(format!("no license declared; found {e} in {}", paths.join(", ")));
+                    out.reasons.push(format!("no license declared; discovered {e} in {}", paths.join(", ")));
                 }
             } else {
                 out.needs_review = true;
@@ -339,21 +425,6 @@ pub fn conclude(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn and_all_parenthesizes_only_choices() {
-        let parts = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(
-            and_all(&parts(&["BSD-3-Clause AND BSD-2-Clause", "(MIT OR CC0-1.0)"])).as_deref(),
-            Some("BSD-3-Clause AND BSD-2-Clause AND (MIT OR CC0-1.0)")
-        );
-        assert_eq!(
-            and_all(&parts(&["MIT", "Apache-2.0 OR MIT", "MIT"])).as_deref(),
-            Some("MIT AND (Apache-2.0 OR MIT)")
-        );
-        assert_eq!(and_all(&parts(&["MIT"])).as_deref(), Some("MIT"));
-        assert!(!wrapped("(MIT) OR (Apache-2.0)"));
-    }
 
     #[test]
     fn a_file_offering_the_declared_license_agrees() {

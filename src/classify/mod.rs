@@ -9,9 +9,11 @@
 pub mod conclude;
 pub mod explain;
 pub mod expr;
+pub mod summary;
 
 use crate::inventory::model::{
-    Classification, Component, Decision, Diagnostic, Finding, Inventory, LicenseSource, Severity,
+    Classification, Component, Decision, Diagnostic, FileRecord, Finding, Inventory, LicenseSource, Method, OpenSource,
+    Severity,
 };
 use crate::license::db::{self, Category, Copyleft};
 use crate::policy::{Policy, PolicySet};
@@ -35,6 +37,22 @@ pub fn classify_with(inv: &mut Inventory, policies: &PolicySet, today: time::Dat
     let clarified = conclude::file_clarifications(policies, &inv.files, &mut diagnostics);
     let files: HashMap<(&str, &str), &crate::inventory::model::FileRecord> =
         inv.files.iter().map(|f| ((f.root.as_str(), f.path.as_str()), f)).collect();
+    // The copyright holder named most often in each component's files (ties: the first by name).
+    let mut counts: HashMap<&str, std::collections::BTreeMap<&str, usize>> = HashMap::new();
+    for f in &inv.files {
+        if let Some(c) = &f.component {
+            for h in f.copyrights.iter().flat_map(|k| k.holders.iter()) {
+                *counts.entry(c.as_str()).or_default().entry(h.as_str()).or_default() += 1;
+            }
+        }
+    }
+    let holders: HashMap<String, String> = counts
+        .into_iter()
+        .filter_map(|(c, m)| {
+            let best = m.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))?;
+            Some((c.to_string(), best.0.to_string()))
+        })
+        .collect();
     let mut findings = Vec::new();
     let mut expired_seen: BTreeSet<(String, String)> = BTreeSet::new();
     for c in &mut inv.components {
@@ -51,7 +69,8 @@ pub fn classify_with(inv: &mut Inventory, policies: &PolicySet, today: time::Dat
             Some(p) => p,
             None => &DefaultJudge,
         };
-        let v = verdict(c, &conclusion, judge);
+        let mut v = verdict(c, &conclusion, judge);
+        v.classification.vendor = vendor(c, &v, &files, &holders);
         c.classification = Some(v.classification.clone());
         if let Some(f) = decide(c, &v, policy, today, &mut diagnostics, &mut expired_seen) {
             findings.push(f);
@@ -86,6 +105,24 @@ fn verdict(c: &Component, conclusion: &conclude::Conclusion, judge: &dyn Judge) 
                 v.terms.iter().find(|t| t.text == v.deciding_term).map(|t| t.category).unwrap_or(v.category);
             let unknown = v.category == Category::Unknown || v.terms.iter().any(|t| !t.known);
             let needs_review = conclusion.needs_review || unknown;
+            // Open source: no as soon as one known term that applies is not; unknown while
+            // a term is unknown; yes only when every term that applies is open source.
+            let open_source = if v.terms.iter().any(|t| t.known && !t.open_source) {
+                OpenSource::No
+            } else if unknown {
+                OpenSource::Unknown
+            } else if v.open_source {
+                OpenSource::Yes
+            } else {
+                OpenSource::No
+            };
+            // Discovered licenses beside the declared one add their obligations.
+            let mut obligations = v.obligations.clone();
+            for extra in &conclusion.adds {
+                if let Ok(x) = expr::evaluate(extra, judge) {
+                    obligations.extend(x.obligations);
+                }
+            }
             let (decision, rule, reason) = if conclusion.needs_review && v.decision == Decision::Allow {
                 (Decision::Review, "needs-review".to_string(), conclusion.reasons.join("; "))
             } else {
@@ -99,12 +136,13 @@ fn verdict(c: &Component, conclusion: &conclude::Conclusion, judge: &dyn Judge) 
             ComponentVerdict {
                 classification: Classification {
                     category: v.category.as_str().to_string(),
-                    open_source: v.open_source && !unknown,
+                    open_source,
                     copyleft: v.copyleft.as_str().to_string(),
-                    obligations: v.obligations.iter().map(|o| o.as_str().to_string()).collect(),
+                    obligations: obligations.iter().map(|o| o.as_str().to_string()).collect(),
                     reasons,
                     needs_review,
                     chosen_license: Some(v.chosen.clone()),
+                    vendor: None,
                 },
                 decision,
                 rule,
@@ -132,12 +170,13 @@ fn verdict(c: &Component, conclusion: &conclude::Conclusion, judge: &dyn Judge) 
             ComponentVerdict {
                 classification: Classification {
                     category: Category::Unknown.as_str().to_string(),
-                    open_source: false,
+                    open_source: OpenSource::Unknown,
                     copyleft: Copyleft::None.as_str().to_string(),
                     obligations: Vec::new(),
                     reasons: reasons.clone(),
                     needs_review: true,
                     chosen_license: None,
+                    vendor: None,
                 },
                 decision: j.decision.max(Decision::Review),
                 rule: if j.decision == Decision::Allow { "needs-review".into() } else { j.rule },
@@ -147,6 +186,48 @@ fn verdict(c: &Component, conclusion: &conclude::Conclusion, judge: &dyn Judge) 
             }
         }
     }
+}
+
+/// Who sells or owns the license of a component that is not open source: the license
+/// catalogue's owner of the chosen terms, else the package's supplier, else the copyright
+/// holder named in the license file that declares it.
+fn vendor(
+    c: &Component,
+    v: &ComponentVerdict,
+    files: &HashMap<(&str, &str), &FileRecord>,
+    holders: &HashMap<String, String>,
+) -> Option<String> {
+    let cat = Category::parse(&v.classification.category)?;
+    if !matches!(
+        cat,
+        Category::Commercial
+            | Category::Proprietary
+            | Category::SourceAvailable
+            | Category::Freeware
+            | Category::Unknown
+    ) {
+        return None;
+    }
+    let db = db::db();
+    let owner = v.terms.iter().filter_map(|t| db.license(t).and_then(|e| e.owner.clone())).next();
+    // The files that decided: the license files, else (nothing declared) the files whose
+    // notices were discovered.
+    let from_discovered = c.concluded_by.as_deref() == Some(conclude::rule::DISCOVERED);
+    owner.or_else(|| c.supplier.clone()).or_else(|| {
+        c.evidence
+            .iter()
+            .filter(|e| {
+                (e.source.declares() && e.method != Method::Manifest)
+                    || (from_discovered && e.source == LicenseSource::Files)
+            })
+            .filter_map(|e| files.get(&(c.root.as_str(), e.path.as_str())))
+            .flat_map(|f| f.copyrights.iter())
+            .flat_map(|k| k.holders.iter())
+            .next()
+            .cloned()
+            // Else the copyright holder its files name most often.
+            .or_else(|| holders.get(&c.id).cloned())
+    })
 }
 
 fn decide(

@@ -28,7 +28,7 @@ pub struct ComponentRef {
     pub license: Option<String>,
     /// The classification category; `unclassified` when there is none.
     pub category: String,
-    pub open_source: Option<bool>,
+    pub open_source: Option<crate::inventory::model::OpenSource>,
 }
 
 /// One value before and after.
@@ -190,10 +190,14 @@ pub fn diff(old: &Inventory, new: &Inventory) -> InventoryDiff {
     let mut changes: Vec<ComponentChange> = pairs
         .into_iter()
         .filter_map(|(o, n)| {
-            let class = |c: &ComponentRef| match c.open_source {
-                Some(true) => format!("{} (open source)", c.category),
-                Some(false) => format!("{} (not open source)", c.category),
-                None => c.category.clone(),
+            let class = |c: &ComponentRef| {
+                use crate::inventory::model::OpenSource;
+                match c.open_source {
+                    Some(OpenSource::Yes) => format!("{} (open source)", c.category),
+                    Some(OpenSource::No) => format!("{} (not open source)", c.category),
+                    Some(OpenSource::Unknown) => format!("{} (open source status unknown)", c.category),
+                    None => c.category.clone(),
+                }
             };
             let ch = ComponentChange {
                 version: changed(&o.version, &n.version),

@@ -32,7 +32,15 @@ fn line_of(text: &str, needle: &str) -> Option<u32> {
 }
 
 fn parse_manifest(file: &ManifestFile, text: &str, doc: &Table) -> Result<Catalog, ParseError> {
-    let mut cat = Catalog::default();
+    let mut cat = Catalog {
+        inherited_license: doc
+            .get("workspace")
+            .and_then(|w| w.get("package"))
+            .and_then(|p| p.get("license"))
+            .and_then(Value::as_str)
+            .map(DeclaredLicense::from_raw),
+        ..Default::default()
+    };
     let Some(pkg) = doc.get("package").and_then(Value::as_table) else {
         if doc.contains_key("workspace") {
             // A virtual manifest: the members are projects of their own.
@@ -58,6 +66,9 @@ fn parse_manifest(file: &ManifestFile, text: &str, doc: &Table) -> Result<Catalo
         .or_else(|| ws_pkg.and_then(|w| w.get("license")).and_then(Value::as_str));
     if let Some(l) = license {
         project.declared_license = Some(DeclaredLicense::from_raw(l));
+    } else if pkg.get("license").and_then(|l| l.get("workspace")).and_then(Value::as_bool) == Some(true) {
+        project.declared_license =
+            Some(DeclaredLicense { raw: super::INHERITS_WORKSPACE_LICENSE.into(), expression: None, inferred: false });
     } else if let Some(lf) = pkg.get("license-file").and_then(Value::as_str) {
         cat.warnings
             .push(format!("license given as a file ({lf}) only; its text is detected with the project's files"));

@@ -213,7 +213,7 @@ fn parse_pom_properties(file: &ManifestFile, text: &str) -> Result<Catalog, Pars
     let mut p = maven_package(PackageRole::Dependency, get("groupId"), artifact, get("version"));
     p.line = values.get("artifactId").map(|(_, l)| *l);
     p.dir = artifact_dir(file.path).flatten();
-    Ok(Catalog { packages: vec![p], warnings: Vec::new() })
+    Ok(Catalog { packages: vec![p], ..Default::default() })
 }
 
 #[cfg(test)]

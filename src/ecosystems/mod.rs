@@ -95,7 +95,14 @@ pub struct Catalog {
     pub packages: Vec<Package>,
     /// Problems that did not stop the parse (an entry skipped, an unknown field value).
     pub warnings: Vec<String>,
+    /// The license a workspace root hands down to members that inherit it
+    /// (`license.workspace = true` in Cargo), for the members below its folder.
+    pub inherited_license: Option<crate::license::DeclaredLicense>,
 }
+
+/// The raw declaration of a member that inherits its workspace's license; assembly puts
+/// the workspace root's license in its place.
+pub const INHERITS_WORKSPACE_LICENSE: &str = "license.workspace = true";
 
 impl Catalog {
     /// Add a manifest's project, depending on each of `deps`, followed by the deps.

@@ -7,7 +7,6 @@
 //! parts fit together (no root in two parts, shards of one partition, no shard missing).
 //! It never re-classifies or re-evaluates anything: verdicts and findings are the parts'.
 
-use crate::inventory::assemble;
 use crate::inventory::model::*;
 use std::collections::{BTreeSet, HashMap};
 
@@ -111,7 +110,7 @@ pub fn merge(parts: Vec<(String, Inventory)>) -> Result<Inventory, MergeError> {
     out.diagnostics.sort();
     out.diagnostics.dedup();
     out.repositories.sort_by(|a, b| a.name.cmp(&b.name));
-    out.summary = assemble::summarize(&out.components, &out.files, &out.diagnostics);
+    out.summary = crate::classify::summary::summarize(&out.components, &out.files, &out.diagnostics);
     super::roll_up(&mut out);
     Ok(out)
 }

@@ -13,7 +13,6 @@
 
 pub mod merge;
 
-use crate::inventory::assemble;
 use crate::inventory::model::*;
 use crate::scan::{self, RootScan, ScanOptions};
 use rayon::prelude::*;
@@ -229,7 +228,7 @@ pub fn scan_estate(
         parts.push(part);
     }
     parts.push(RootScan { diagnostics, ..Default::default() });
-    let mut inv = scan::join(roots, parts);
+    let mut inv = scan::join(roots, parts, &opts.policies);
     inv.scan.shard = shard;
     inv.repositories = repositories;
     roll_up(&mut inv);
@@ -359,7 +358,7 @@ pub fn roll_up(inv: &mut Inventory) {
         }
     }
     let summarize = |g: &Group| {
-        let mut s = assemble::summarize(&g.components, &[], &g.diagnostics);
+        let mut s = crate::classify::summary::summarize(&g.components, &[], &g.diagnostics);
         s.files = g.files;
         s.files_with_licenses = g.files_with_licenses;
         s

@@ -249,7 +249,12 @@ impl History {
                     c.declared_license,
                     c.concluded_license,
                     k.map(|k| k.category.clone()),
-                    k.map(|k| k.open_source),
+                    // yes 1, no 0; unknown (and unclassified) NULL.
+                    k.and_then(|k| match k.open_source {
+                        crate::inventory::model::OpenSource::Yes => Some(true),
+                        crate::inventory::model::OpenSource::No => Some(false),
+                        crate::inventory::model::OpenSource::Unknown => None,
+                    }),
                     k.map(|k| k.needs_review),
                     c.supplier,
                 ])
@@ -287,12 +292,14 @@ fn json_name<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
-/// The license ids of a component per slot (`declared`, `detected`, `concluded`).
+/// The license ids of a component per slot (`declared`, `license-file`, `detected`,
+/// `concluded`); `detected` holds the discovered licenses.
 fn license_rows(c: &Component) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     for (slot, exprs) in [
         ("declared", c.declared_license.iter().collect::<Vec<_>>()),
-        ("detected", c.detected_licenses.iter().collect()),
+        ("license-file", c.scope_license.iter().collect()),
+        ("detected", c.discovered_licenses.iter().collect()),
         ("concluded", c.concluded_license.iter().collect()),
     ] {
         for e in exprs {

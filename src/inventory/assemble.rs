@@ -7,28 +7,15 @@
 //! detected licenses are kept apart here; the verdict is `classify`'s.
 
 use super::model::*;
-use crate::detect;
+use super::scopes::{
+    self, INSTALL_DIRS, LicenseScope, SEE_LICENSE_FILE, Scopes, VENDOR_DIRS, file_name, has_segment, parent_dir,
+};
 use crate::ecosystems::{Catalog, Package, PackageRole};
 use crate::evidence::Examined;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// Folder names under which copied third-party code lives.
-pub const VENDOR_DIRS: &[&str] =
-    &["vendor", "vendored", "third_party", "third-party", "thirdparty", "3rdparty", "external", "extern", "deps"];
-
-/// Folders whose packages are installed dependencies, not projects of the tree.
-const INSTALL_DIRS: &[&str] = &["node_modules", "site-packages", "dist-packages", "bower_components"];
-
 /// Evidence kept per distinct expression in a component (the full list is in `files[]`).
 const EVIDENCE_PER_EXPRESSION: usize = 5;
-
-fn has_segment(path: &str, names: &[&str]) -> bool {
-    path.split('/').any(|s| names.contains(&s))
-}
-
-fn parent_dir(path: &str) -> &str {
-    path.rfind('/').map(|i| &path[..i]).unwrap_or("")
-}
 
 /// A package sighting: which file said it, and what.
 struct Sighting {
@@ -43,8 +30,10 @@ pub fn assemble_root(label: &str, examined: Vec<Examined>) -> (Vec<Component>, V
     let mut files = Vec::with_capacity(examined.len());
     let mut diagnostics = Vec::new();
     let mut catalogs: Vec<(String, Catalog)> = Vec::new();
+    let mut reuse_annotations = Vec::new();
     for ex in examined {
         diagnostics.extend(ex.diagnostics);
+        reuse_annotations.extend(ex.reuse);
         for (_, res) in ex.catalogs {
             if let Ok(c) = res {
                 catalogs.push((ex.record.path.clone(), c));
@@ -54,6 +43,7 @@ pub fn assemble_root(label: &str, examined: Vec<Examined>) -> (Vec<Component>, V
     }
     catalogs.sort_by(|a, b| a.0.cmp(&b.0));
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    inherit_workspace_licenses(&mut catalogs);
 
     let mut b = Builder { label, comps: Vec::new(), by_key: HashMap::new() };
     // Member project -> the projects whose lockfile resolves it (a Gemfile.lock's PATH gems,
@@ -153,57 +143,77 @@ pub fn assemble_root(label: &str, examined: Vec<Examined>) -> (Vec<Component>, V
         }
     }
 
-    // 3. Vendored folders without a manifest: `vendor/NAME/` holding a license file.
-    let dirs_taken: BTreeSet<String> = b.comps.iter().filter_map(|c| c.dir.clone()).collect();
+    // 3. Copied third-party code without a manifest: below a vendor folder, the deepest
+    // folder holding license files, else the vendor folder's first-level folder.
+    let scopes = Scopes::build(&files);
+    let mut dirs_taken: BTreeSet<String> = b.comps.iter().filter_map(|c| c.dir.clone()).collect();
     let mut vendored: BTreeSet<String> = BTreeSet::new();
     for f in &files {
-        let parts: Vec<&str> = f.path.split('/').collect();
-        for i in 0..parts.len().saturating_sub(2) {
-            if VENDOR_DIRS.contains(&parts[i])
-                && is_license_file_name(parts[parts.len() - 1])
-                && i + 2 == parts.len() - 1
-            {
-                let dir = parts[..i + 2].join("/");
-                if !dirs_taken.contains(&dir) {
-                    vendored.insert(dir);
-                }
-            }
+        let Some(v) = scopes::vendor_dir(&f.path) else { continue };
+        let dir = parent_dir(&f.path);
+        if dir.len() <= v.len() {
+            continue; // a file copied straight into the vendor folder: a discovered license
         }
+        let mut d = dir;
+        let mut pick = None;
+        while d.len() > v.len() {
+            if dirs_taken.contains(d) {
+                break; // a manifest's vendored package owns it
+            }
+            if scopes.at(d).is_some() {
+                pick = Some(d);
+                break;
+            }
+            d = parent_dir(d);
+        }
+        if d.len() > v.len() && dirs_taken.contains(d) {
+            continue;
+        }
+        let pick = pick.unwrap_or_else(|| {
+            let rest = &dir[v.len() + 1..];
+            &dir[..v.len() + 1 + rest.find('/').unwrap_or(rest.len())]
+        });
+        vendored.insert(pick.to_string());
     }
     for dir in vendored {
-        let name = dir.rsplit('/').next().unwrap_or(&dir).to_string();
-        let idx = b.push(Component {
-            id: format!("{label}:vendored:{dir}"),
-            name,
-            version: None,
-            ecosystem: "generic".into(),
-            purl: None,
-            kind: ComponentKind::Vendored,
-            scope: Scope::Unknown,
-            direct: None,
-            root: label.into(),
-            projects: Vec::new(),
-            locations: vec![dir.clone()],
-            dependencies: Vec::new(),
-            declared_license: None,
-            declared_license_raw: None,
-            detected_licenses: Vec::new(),
-            concluded_license: None,
-            concluded_by: None,
-            license_sources: Vec::new(),
-            evidence: Vec::new(),
-            supplier: None,
-            hashes: Vec::new(),
-            classification: None,
-        });
-        b.comps[idx].dir = Some(dir);
+        let probe = format!("{dir}/x");
+        let v = scopes::vendor_dir(&probe).unwrap_or("");
+        let name = dir.get(v.len() + 1..).filter(|n| !n.is_empty()).unwrap_or(&dir).to_string();
+        let mut comp = scope_component(label, ComponentKind::Vendored, format!("{label}:vendored:{dir}"), name);
+        comp.locations = vec![dir.clone()];
+        let idx = b.push(comp);
+        b.comps[idx].dir = Some(dir.clone());
+        dirs_taken.insert(dir);
     }
 
-    // 4. Edges: package keys to component ids, and scopes of transitive dependencies.
+    // 4. Subtrees with a license of their own and no manifest (an open-core `ee/`): a
+    // component each, where their license differs from the one they sit in.
+    for dir in scopes.dirs() {
+        if dir.is_empty()
+            || dirs_taken.contains(dir)
+            || has_segment(dir, INSTALL_DIRS)
+            || scopes::vendor_dir(&format!("{dir}/x")).is_some()
+        {
+            continue;
+        }
+        let inherited = scopes.above(dir).map(|s| s.expression.as_str());
+        if scopes.at(dir).map(|s| s.expression.as_str()) == inherited {
+            continue;
+        }
+        let name = dir.rsplit('/').next().unwrap_or(dir).to_string();
+        let mut comp = scope_component(label, ComponentKind::Files, format!("{label}:files:{dir}"), name);
+        comp.locations = vec![dir.to_string()];
+        let idx = b.push(comp);
+        b.comps[idx].dir = Some(dir.to_string());
+    }
+
+    // 5. Edges: package keys to component ids, and scopes of transitive dependencies.
     b.resolve_edges();
     b.propagate_scopes();
 
-    // 5. Files: each to the deepest component folder that holds it, or the root's files component.
+    // 6. Files: each to the deepest component folder that holds it, or the root's files
+    // component; what each file says goes to its component as declared (the license files
+    // of its scope) or discovered (every other file but prose and license libraries).
     let mut dir_owner: HashMap<String, usize> = HashMap::new();
     for (i, c) in b.comps.iter().enumerate() {
         if let Some(d) = &c.dir {
@@ -211,24 +221,172 @@ pub fn assemble_root(label: &str, examined: Vec<Examined>) -> (Vec<Component>, V
         }
     }
     let mut files_comp: Option<usize> = None;
-    for f in &mut files {
+    let mut readmes: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut reuse_problems = Vec::new();
+    let reuse = crate::reuse::ReuseIndex::new(reuse_annotations, &mut reuse_problems);
+    diagnostics.extend(reuse_problems.into_iter().map(|(path, message)| Diagnostic {
+        severity: Severity::Warning,
+        root: label.to_string(),
+        path,
+        code: "reuse-error".into(),
+        message,
+    }));
+    let reuse_repo = !reuse.is_empty() || files.iter().any(|f| crate::reuse::is_license_library(&f.path));
+    for (fi, f) in files.iter_mut().enumerate() {
         let owner = owner_of(&f.path, &dir_owner);
         let idx = match owner {
             Some(i) => i,
-            None => *files_comp.get_or_insert_with(|| b.push(files_component(label))),
+            None => *files_comp.get_or_insert_with(|| {
+                let i = b.push(scope_component(label, ComponentKind::Files, format!("{label}:files"), label.into()));
+                b.comps[i].comp.locations = vec![".".into()];
+                i
+            }),
         };
         let c = &mut b.comps[idx];
         f.component = Some(c.comp.id.clone());
-        for l in &f.licenses {
-            c.found.push(Evidence {
-                expression: l.expression.clone(),
-                path: f.path.clone(),
-                start_line: Some(l.start_line),
-                end_line: Some(l.end_line),
-                method: l.method,
-                confidence: l.confidence,
-                source: LicenseSource::Files,
+        if reuse_repo && !scopes::in_license_library(&f.path) {
+            // REUSE: what the file's header says, or what a REUSE.toml, the dep5 or a
+            // sidecar assigns to it; the component's most common assignment is declared.
+            let own =
+                scopes::and_all(f.licenses.iter().filter(|l| l.method == Method::Tag).map(|l| l.expression.as_str()));
+            let assigned = reuse.license_of(&f.path, own.as_deref());
+            if let Some(a) = &assigned
+                && own.as_deref() != Some(a.expression.as_str())
+            {
+                let src = a.sources.first();
+                c.found.push(Evidence {
+                    expression: a.expression.clone(),
+                    path: f.path.clone(),
+                    start_line: None,
+                    end_line: None,
+                    method: Method::Reference,
+                    confidence: 1.0,
+                    source: LicenseSource::Files,
+                    note: src.map(|s| format!("REUSE assignment in {}:{}", s.path, s.line)),
+                });
+            }
+            if let Some(e) = assigned.map(|a| a.expression).or(own) {
+                let entry = c.reuse.entry(e).or_insert((0, f.path.clone()));
+                entry.0 += 1;
+            }
+        }
+        if f.licenses.is_empty() || scopes::in_license_library(&f.path) {
+            continue;
+        }
+        let dir = parent_dir(&f.path);
+        if scopes::is_prose(&f.path) {
+            if scopes::file_name(&f.path).to_ascii_uppercase().starts_with("README")
+                && Some(dir) == c.dir.as_deref().or(Some(""))
+            {
+                readmes.entry(idx).or_default().push(fi);
+            }
+            continue;
+        }
+        if scopes::is_scope_license_file_name(file_name(&f.path)) && scopes.at(dir).is_some() {
+            // A license file: declared for the components its scope governs; what a
+            // deeper license file with the same license says is discovered here.
+            if governing_dir(c, &scopes) == Some(dir) {
+                continue;
+            }
+        }
+        let copied = scopes::vendor_dir(&f.path) == Some(dir);
+        for l in scopes::granting(&f.licenses) {
+            let note = copied.then(|| "copied third-party code (file in a vendor folder)".to_string());
+            c.found.push(Evidence::of_finding(&f.path, l, LicenseSource::Files, note));
+        }
+        for l in f.licenses.iter().filter(|l| l.expression == SEE_LICENSE_FILE) {
+            // A pointer reads as the license of the file it points to: the license files
+            // governing the folder of the file that points.
+            let ev = match scopes.governing(dir) {
+                Some(s) => Evidence {
+                    expression: s.expression.clone(),
+                    path: f.path.clone(),
+                    start_line: Some(l.start_line),
+                    end_line: Some(l.end_line),
+                    method: Method::Reference,
+                    confidence: (l.confidence * 0.9).min(0.9),
+                    source: LicenseSource::Files,
+                    note: Some(format!("points to {}", scope_paths(s))),
+                },
+                None => Evidence {
+                    expression: SEE_LICENSE_FILE.into(),
+                    path: f.path.clone(),
+                    start_line: Some(l.start_line),
+                    end_line: Some(l.end_line),
+                    method: l.method,
+                    confidence: l.confidence.min(0.3),
+                    source: LicenseSource::Files,
+                    note: Some("points to a license file that is not in the tree".into()),
+                },
+            };
+            c.found.push(ev);
+        }
+    }
+
+    // 7. The declaration of the scope: the license files governing each component's folder,
+    // or the file its manifest points to (`SEE LICENSE IN`).
+    let by_path: HashMap<&str, usize> = files.iter().enumerate().map(|(i, f)| (f.path.as_str(), i)).collect();
+    for (idx, d) in b.comps.iter_mut().enumerate() {
+        let pointed = d
+            .declared
+            .as_ref()
+            .and_then(|(raw, expr, _, _)| (expr.as_deref() == Some(SEE_LICENSE_FILE)).then(|| see_license_in(raw))?);
+        if let Some(target) = pointed {
+            let dir = d.dir.as_deref().unwrap_or("");
+            let path = if dir.is_empty() { target.clone() } else { format!("{dir}/{target}") };
+            if let Some(&fi) = by_path.get(path.as_str()) {
+                let f = &files[fi];
+                let granted: Vec<&LicenseFinding> = scopes::granting(&f.licenses).collect();
+                if !granted.is_empty() {
+                    d.scope_license = scopes::and_all(granted.iter().map(|l| l.expression.as_str()));
+                    for l in granted {
+                        let note = Some(format!("the manifest says SEE LICENSE IN {target}"));
+                        d.declared_files.push(Evidence::of_finding(&f.path, l, LicenseSource::LicenseFile, note));
+                    }
+                    d.found.retain(|e| e.path != f.path);
+                    continue;
+                }
+            }
+        }
+        if let Some(s) = governing_dir(d, &scopes).and_then(|g| scopes.at(g)) {
+            d.scope_license = Some(s.expression.clone());
+            for sf in &s.files {
+                let note = (Some(s.dir.as_str()) != d.dir.as_deref().or(Some(""))).then(|| {
+                    format!("license file of the folder above ({})", if s.dir.is_empty() { "." } else { &s.dir })
+                });
+                d.declared_files.push(Evidence::of_finding(&sf.path, &sf.finding, LicenseSource::LicenseFile, note));
+            }
+        }
+        // No license file: in a REUSE repository, the assignment most of its files carry.
+        if d.scope_license.is_none()
+            && let Some((expr, (n, first))) = d.reuse.iter().max_by(|a, b| a.1.0.cmp(&b.1.0).then(b.0.cmp(a.0)))
+        {
+            let total: u64 = d.reuse.values().map(|v| v.0).sum();
+            d.scope_license = Some(expr.clone());
+            d.declared_files.push(Evidence {
+                expression: expr.clone(),
+                path: first.clone(),
+                start_line: None,
+                end_line: None,
+                method: Method::Tag,
+                confidence: 1.0,
+                source: LicenseSource::Reuse,
+                note: Some(format!("REUSE: {n} of {total} files")),
             });
+            let e = expr.clone();
+            d.found.retain(|f| f.expression != e);
+        }
+        // Nothing declared and nothing in the files: what the component's README says.
+        if d.declared.is_none() && d.scope_license.is_none() && d.found.is_empty() {
+            for &fi in readmes.get(&idx).map(Vec::as_slice).unwrap_or(&[]) {
+                let f = &files[fi];
+                for l in scopes::granting(&f.licenses).filter(|l| l.method != Method::Marker) {
+                    let note = Some("only the README names a license".to_string());
+                    let mut ev = Evidence::of_finding(&f.path, l, LicenseSource::Files, note);
+                    ev.confidence = (l.confidence * 0.7).min(0.7);
+                    d.found.push(ev);
+                }
+            }
         }
     }
 
@@ -236,23 +394,54 @@ pub fn assemble_root(label: &str, examined: Vec<Examined>) -> (Vec<Component>, V
     (comps, files, diagnostics)
 }
 
-fn files_component(label: &str) -> Component {
+/// Members that inherit their workspace's license (`license.workspace = true`) take the
+/// license of the nearest workspace root above them that names one.
+fn inherit_workspace_licenses(catalogs: &mut [(String, Catalog)]) {
+    let roots: HashMap<String, crate::license::DeclaredLicense> = catalogs
+        .iter()
+        .filter_map(|(path, c)| c.inherited_license.clone().map(|l| (parent_dir(path).to_string(), l)))
+        .collect();
+    if roots.is_empty() {
+        return;
+    }
+    for (path, c) in catalogs.iter_mut() {
+        for p in &mut c.packages {
+            if p.declared_license.as_ref().is_some_and(|d| d.raw == crate::ecosystems::INHERITS_WORKSPACE_LICENSE) {
+                let mut d = parent_dir(path);
+                loop {
+                    if let Some(l) = roots.get(d) {
+                        p.declared_license = Some(l.clone());
+                        break;
+                    }
+                    if d.is_empty() {
+                        break;
+                    }
+                    d = parent_dir(d);
+                }
+            }
+        }
+    }
+}
+
+/// A component found from folders rather than a manifest (vendored code, a license scope).
+fn scope_component(label: &str, kind: ComponentKind, id: String, name: String) -> Component {
     Component {
-        id: format!("{label}:files"),
-        name: label.into(),
+        id,
+        name,
         version: None,
         ecosystem: "generic".into(),
         purl: None,
-        kind: ComponentKind::Files,
+        kind,
         scope: Scope::Unknown,
         direct: None,
         root: label.into(),
         projects: Vec::new(),
-        locations: vec![".".into()],
+        locations: Vec::new(),
         dependencies: Vec::new(),
         declared_license: None,
         declared_license_raw: None,
-        detected_licenses: Vec::new(),
+        scope_license: None,
+        discovered_licenses: Vec::new(),
         concluded_license: None,
         concluded_by: None,
         license_sources: Vec::new(),
@@ -263,35 +452,42 @@ fn files_component(label: &str) -> Component {
     }
 }
 
-/// The conclusion before classification: the declared license, else the detected ones
-/// joined with AND. Also used after dependency licenses are resolved.
-pub fn conclude(c: &mut Component) {
-    if let Some(d) = &c.declared_license {
-        c.concluded_license = Some(d.clone());
-        c.concluded_by = Some("declared".into());
-    } else if !c.detected_licenses.is_empty() {
-        let findings: Vec<LicenseFinding> = c
-            .detected_licenses
-            .iter()
-            .map(|e| LicenseFinding {
-                expression: e.clone(),
-                start_line: 0,
-                end_line: 0,
-                method: Method::Text,
-                confidence: 1.0,
-                rule: String::new(),
-            })
-            .collect();
-        c.concluded_license = detect::combine(&findings);
-        c.concluded_by = Some("detected".into());
-    }
+/// The folder whose license files govern a component: its own folder, and for projects and
+/// scope components the nearest folder above with license files. Installed and vendored
+/// packages and dependencies take no license from the tree around them.
+fn governing_dir<'s>(d: &Draft, scopes: &'s Scopes) -> Option<&'s str> {
+    let own = match (&d.dir, d.comp.kind) {
+        (Some(dir), _) => dir.as_str(),
+        (None, ComponentKind::Files) => "",
+        (None, _) => return None,
+    };
+    let s: Option<&LicenseScope> = match d.comp.kind {
+        ComponentKind::Project | ComponentKind::Files => scopes.governing(own),
+        ComponentKind::Vendored | ComponentKind::Dependency => scopes.at(own),
+    };
+    s.map(|s| s.dir.as_str())
+}
+
+fn scope_paths(s: &LicenseScope) -> String {
+    let mut paths: Vec<&str> = s.files.iter().map(|f| f.path.as_str()).collect();
+    paths.dedup();
+    paths.join(", ")
+}
+
+/// The file named by `SEE LICENSE IN <file>` (npm's way to point at a license file).
+fn see_license_in(raw: &str) -> Option<String> {
+    let t = raw.trim();
+    let lower = t.to_ascii_lowercase();
+    let rest = lower.strip_prefix("see license in ").or_else(|| lower.strip_prefix("see licence in "))?;
+    let start = t.len() - rest.len();
+    let name = t[start..].trim().trim_start_matches("./");
+    (!name.is_empty() && !name.contains("..") && !name.starts_with('/') && !name.contains("://"))
+        .then(|| name.to_string())
 }
 
 /// Names of files that hold a package's license.
 pub fn is_license_file_name(name: &str) -> bool {
-    let n = name.to_ascii_uppercase();
-    ["LICENSE", "LICENCE", "COPYING", "COPYRIGHT", "NOTICE", "UNLICENSE", "EULA"].iter().any(|p| n.starts_with(p))
-        || n.starts_with("LICENSE-")
+    scopes::is_license_file_name(name)
 }
 
 fn owner_of(path: &str, dir_owner: &HashMap<String, usize>) -> Option<usize> {
@@ -313,10 +509,15 @@ struct Draft {
     dir: Option<String>,
     /// Dependency keys, resolved to ids once every component exists.
     pending_edges: BTreeSet<String>,
-    /// Evidence from the component's files.
+    /// Evidence from the component's files: discovered.
     found: Vec<Evidence>,
     /// The declaration and whether it came from an installed copy or the manifest.
     declared: Option<(String, Option<String>, bool, Evidence)>,
+    /// The license of the component's scope (its license files) and their evidence.
+    scope_license: Option<String>,
+    declared_files: Vec<Evidence>,
+    /// REUSE: files per assigned expression, with the first such file.
+    reuse: BTreeMap<String, (u64, String)>,
 }
 
 impl Draft {
@@ -341,8 +542,13 @@ impl Draft {
                 evidence.push(ev);
             }
         }
-        let detected: BTreeSet<String> = self.found.iter().map(|e| e.expression.clone()).collect();
-        c.detected_licenses = detected.into_iter().collect();
+        if self.scope_license.is_some() {
+            c.scope_license = self.scope_license;
+            sources.extend(self.declared_files.iter().map(|e| e.source));
+            evidence.extend(self.declared_files);
+        }
+        let discovered: BTreeSet<String> = self.found.iter().map(|e| e.expression.clone()).collect();
+        c.discovered_licenses = discovered.into_iter().collect();
         if !self.found.is_empty() {
             sources.insert(LicenseSource::Files);
         }
@@ -363,7 +569,6 @@ impl Draft {
         }
         c.evidence = evidence;
         c.license_sources = sources.into_iter().collect();
-        conclude(c);
         c.locations.sort();
         c.locations.dedup();
         c.projects.sort();
@@ -384,7 +589,16 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     fn push(&mut self, comp: Component) -> usize {
-        self.comps.push(Draft { comp, dir: None, pending_edges: BTreeSet::new(), found: Vec::new(), declared: None });
+        self.comps.push(Draft {
+            comp,
+            dir: None,
+            pending_edges: BTreeSet::new(),
+            found: Vec::new(),
+            declared: None,
+            scope_license: None,
+            declared_files: Vec::new(),
+            reuse: BTreeMap::new(),
+        });
         self.comps.len() - 1
     }
 
@@ -404,7 +618,8 @@ impl Builder<'_> {
             dependencies: Vec::new(),
             declared_license: None,
             declared_license_raw: None,
-            detected_licenses: Vec::new(),
+            scope_license: None,
+            discovered_licenses: Vec::new(),
             concluded_license: None,
             concluded_by: None,
             license_sources: Vec::new(),
@@ -567,6 +782,7 @@ impl Builder<'_> {
                     method: Method::Manifest,
                     confidence: if dl.inferred { 0.6 } else { 1.0 },
                     source,
+                    note: None,
                 };
                 d.declared = Some((dl.raw.clone(), dl.expression.clone(), dl.inferred, ev));
             }
@@ -622,27 +838,4 @@ impl Builder<'_> {
             }
         }
     }
-}
-
-/// Counts for the summary.
-pub fn summarize(components: &[Component], files: &[FileRecord], diagnostics: &[Diagnostic]) -> Summary {
-    let mut s = Summary { components: components.len() as u64, files: files.len() as u64, ..Default::default() };
-    for c in components {
-        let kind = serde_json::to_value(c.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-        *s.by_kind.entry(kind).or_default() += 1;
-        *s.by_ecosystem.entry(c.ecosystem.clone()).or_default() += 1;
-        let cat = c.classification.as_ref().map(|k| k.category.clone()).unwrap_or_else(|| "unclassified".into());
-        *s.by_category.entry(cat).or_default() += 1;
-    }
-    let open = components.iter().filter(|c| c.classification.as_ref().is_some_and(|k| k.open_source)).count();
-    s.open_source_share =
-        if components.is_empty() { 0.0 } else { (open as f64 / components.len() as f64 * 10000.0).round() / 10000.0 };
-    s.files_with_licenses = files.iter().filter(|f| !f.licenses.is_empty()).count() as u64;
-    let mut d: BTreeMap<String, u64> = BTreeMap::new();
-    for x in diagnostics {
-        let k = serde_json::to_value(x.severity).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-        *d.entry(k).or_default() += 1;
-    }
-    s.diagnostics = d;
-    s
 }

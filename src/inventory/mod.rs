@@ -2,5 +2,6 @@
 
 pub mod assemble;
 pub mod model;
+pub mod scopes;
 
 pub use model::*;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// Version of the native inventory format. Bump the minor on additions, the major on
 /// anything that breaks a reader.
-pub const SCHEMA_VERSION: &str = "1.0";
+pub const SCHEMA_VERSION: &str = "2.0";
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Inventory {
@@ -201,8 +201,20 @@ pub enum LicenseSource {
     Registry,
     /// A clarification in the policy file.
     Clarification,
-    /// Files of the component (license files, headers, tags).
+    /// The license files of the component's scope (LICENSE, COPYING... or the file a
+    /// manifest points to with `SEE LICENSE IN`).
+    LicenseFile,
+    /// A REUSE assignment (REUSE.toml, `.reuse/dep5`, a `.license` sidecar).
+    Reuse,
+    /// The component's other files (headers, tags, notices, copied code): discovered.
     Files,
+}
+
+impl LicenseSource {
+    /// Is this part of the declaration (as opposed to a license discovered in the files)?
+    pub fn declares(self) -> bool {
+        self != LicenseSource::Files
+    }
 }
 
 /// How a license finding in a file was made.
@@ -253,8 +265,15 @@ pub struct Component {
     /// The declaration as written, when it differs from `declared_license` or could not be normalized.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub declared_license_raw: Option<String>,
-    /// Distinct license expressions detected in the component's own files.
-    pub detected_licenses: Vec<String>,
+    /// The license of the component's license scope: its license files (LICENSE, COPYING...
+    /// at the top of its folder or the nearest folder above), or the REUSE assignments of
+    /// its files. Part of the declaration, with `declared_license`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope_license: Option<String>,
+    /// Distinct license expressions discovered in the component's other files (headers,
+    /// tags, notices, copied code); they never replace the declaration.
+    #[serde(alias = "detected_licenses")]
+    pub discovered_licenses: Vec<String>,
     /// kataster's conclusion, with the rule that produced it in `concluded_by`.
     pub concluded_license: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -292,13 +311,77 @@ pub struct Evidence {
     pub method: Method,
     pub confidence: f32,
     pub source: LicenseSource,
+    /// How the finding was read: a pointer resolved to the file it names, copied code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Is it open source? Unknown is an answer of its own, never counted as yes.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum OpenSource {
+    Yes,
+    No,
+    Unknown,
+}
+
+/// Reads `yes`, `no` and `unknown`, and the booleans of inventories before format 2.0.
+impl<'de> Deserialize<'de> for OpenSource {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Written {
+            Bool(bool),
+            Text(String),
+        }
+        match Written::deserialize(d)? {
+            Written::Bool(true) => Ok(OpenSource::Yes),
+            Written::Bool(false) => Ok(OpenSource::No),
+            Written::Text(t) => match t.as_str() {
+                "yes" => Ok(OpenSource::Yes),
+                "no" => Ok(OpenSource::No),
+                "unknown" => Ok(OpenSource::Unknown),
+                other => Err(serde::de::Error::custom(format!("open_source `{other}`: expected yes, no or unknown"))),
+            },
+        }
+    }
+}
+
+impl OpenSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OpenSource::Yes => "yes",
+            OpenSource::No => "no",
+            OpenSource::Unknown => "unknown",
+        }
+    }
+
+    pub fn is_yes(self) -> bool {
+        self == OpenSource::Yes
+    }
+}
+
+impl Evidence {
+    /// The evidence a finding in the file at `path` gives.
+    pub fn of_finding(path: &str, f: &LicenseFinding, source: LicenseSource, note: Option<String>) -> Evidence {
+        Evidence {
+            expression: f.expression.clone(),
+            path: path.to_string(),
+            start_line: Some(f.start_line),
+            end_line: Some(f.end_line),
+            method: f.method,
+            confidence: f.confidence,
+            source,
+            note,
+        }
+    }
 }
 
 /// The verdict on a component's license (filled by `classify`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Classification {
     pub category: String,
-    pub open_source: bool,
+    pub open_source: OpenSource,
     pub copyleft: String,
     pub obligations: Vec<String>,
     pub reasons: Vec<String>,
@@ -306,6 +389,11 @@ pub struct Classification {
     /// The license terms that apply once every `OR` is decided (joined with ` AND `).
     #[serde(default)]
     pub chosen_license: Option<String>,
+    /// Who sells or owns the license, for commercial and proprietary components where
+    /// known (the license catalogue's owner, the package's supplier, the license file's
+    /// copyright holder).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -376,6 +464,12 @@ pub struct Summary {
     pub diagnostics: std::collections::BTreeMap<String, u64>,
     /// Components per classification category (`unclassified` until classified).
     pub by_category: std::collections::BTreeMap<String, u64>,
-    /// Share of components classified as open source, 0.0 to 1.0.
+    /// Components per open-source status (`yes`, `no`, `unknown`; `unclassified` until classified).
+    #[serde(default)]
+    pub by_open_source: std::collections::BTreeMap<String, u64>,
+    /// Share of all components classified as open source, 0.0 to 1.0 (unknown counts against it).
     pub open_source_share: f64,
+    /// Share of open source among the components whose status is known (yes or no).
+    #[serde(default)]
+    pub open_source_share_known: f64,
 }

@@ -267,7 +267,7 @@ fn evidence(c: &Component, idx: &Index) -> Option<Evidence> {
             )),
         })
         .collect();
-    let licenses = match c.detected_licenses.as_slice() {
+    let licenses = match c.discovered_licenses.as_slice() {
         [] => Vec::new(),
         [one] => vec![LicenseChoice::Expression { expression: one.clone(), acknowledgement: None }],
         many => many.iter().map(|e| single_license(e, None)).collect(),
@@ -330,7 +330,7 @@ fn component(c: &Component, idx: &Index) -> Cdx {
     match &c.classification {
         Some(k) => {
             properties.push(prop("kataster:category", k.category.clone()));
-            properties.push(prop("kataster:open-source", k.open_source.to_string()));
+            properties.push(prop("kataster:open-source", k.open_source.as_str().to_string()));
             properties.push(prop("kataster:needs-review", k.needs_review.to_string()));
             for o in &k.obligations {
                 properties.push(prop("kataster:obligation", o.clone()));

@@ -199,7 +199,7 @@ fn component_row(o: &mut String, c: &Component, idx: &Index, lang: Lang) {
         esc(declared),
         colour(k.map(|k| k.category.as_str())),
         esc(&category),
-        esc(i18n::yes_no(lang, k.map(|k| k.open_source))),
+        esc(i18n::open_source(lang, k.map(|k| k.open_source))),
         if k.is_some_and(|k| k.needs_review) { r#" class="review""# } else { "" },
         esc(review),
     );
@@ -248,11 +248,22 @@ pub fn render(inv: &Inventory, lang: Lang) -> String {
     // Without any verdict there is no share to show, only the hint below.
     let classified = inv.components.iter().any(|c| c.classification.is_some());
     let share_txt = if classified { i18n::percent(lang, share) } else { "–".to_string() };
+    let unknown = inv.summary.by_open_source.get("unknown").copied().unwrap_or(0);
+    let known_txt = if classified {
+        format!(
+            "{} {}; {}: {unknown}",
+            i18n::percent(lang, inv.summary.open_source_share_known),
+            t.open_source_share_known,
+            t.open_source_unknown
+        )
+    } else {
+        String::new()
+    };
     let _ = write!(
         o,
         r#"<section id="summary"><h2>{summary}</h2><div class="cards">
 <div><div class="muted">{components_l}</div><div class="figure" id="component-count">{total}</div><div class="muted">{files_l}: {files}</div></div>
-<div><div class="muted">{oss_l}</div>{donut}<div class="figure" id="open-source-share">{share_txt}</div></div>
+<div><div class="muted">{oss_l}</div>{donut}<div class="figure" id="open-source-share">{share_txt}</div><div class="muted" id="open-source-share-known">{known_txt}</div></div>
 <div><div class="muted">{cats_l}</div>{bars}</div>
 </div>
 "#,
@@ -263,6 +274,7 @@ pub fn render(inv: &Inventory, lang: Lang) -> String {
         oss_l = esc(t.open_source_share),
         donut = donut(share, t.open_source_share),
         share_txt = esc(&share_txt),
+        known_txt = esc(&known_txt),
         cats_l = esc(t.categories),
         bars = bars(&cats, total, lang),
     );
@@ -277,6 +289,7 @@ pub fn render(inv: &Inventory, lang: Lang) -> String {
             (t.project, false),
             (t.components, true),
             (t.open_source, true),
+            (t.open_source_unknown, true),
             (t.open_source_share, false),
             (t.needs_review, true),
             (t.categories, false),
@@ -299,10 +312,11 @@ pub fn render(inv: &Inventory, lang: Lang) -> String {
             .join(" ");
         let _ = writeln!(
             o,
-            r##"<tr><td>{}</td><td class="num">{}</td><td class="num">{}</td><td data-sort="{:.4}"><svg width="100" height="10" role="img"><rect width="100" height="10" fill="#e0e0e0"/><rect width="{:.1}" height="10" fill="#2e7d32"/></svg> {}</td><td class="num">{}</td><td>{}</td></tr>"##,
+            r##"<tr><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td data-sort="{:.4}"><svg width="100" height="10" role="img"><rect width="100" height="10" fill="#e0e0e0"/><rect width="{:.1}" height="10" fill="#2e7d32"/></svg> {}</td><td class="num">{}</td><td>{}</td></tr>"##,
             esc(&i18n::project_row_name(lang, &p.name, p.outside_projects)),
             p.components,
             p.open_source,
+            p.unknown,
             p.share(),
             p.share() * 100.0,
             esc(&i18n::percent(lang, p.share())),
@@ -373,7 +387,7 @@ pub fn render(inv: &Inventory, lang: Lang) -> String {
             r#"<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td class="num">{}</td></tr>"#,
             esc(g.license.unwrap_or(t.unknown)),
             esc(&i18n::category(lang, k.map(|k| k.category.as_str()))),
-            esc(i18n::yes_no(lang, k.map(|k| k.open_source))),
+            esc(i18n::open_source(lang, k.map(|k| k.open_source))),
             obligations,
             g.components.len()
         );

@@ -55,7 +55,9 @@ pub struct Texts {
     pub purl: &'static str,
     pub concluded_license: &'static str,
     pub declared_license: &'static str,
-    pub detected_licenses: &'static str,
+    pub scope_license: &'static str,
+    pub discovered_licenses: &'static str,
+    pub vendor: &'static str,
     pub category: &'static str,
     pub open_source: &'static str,
     pub obligations: &'static str,
@@ -76,6 +78,8 @@ pub struct Texts {
     pub findings: &'static str,
     pub diagnostics: &'static str,
     pub open_source_share: &'static str,
+    pub open_source_share_known: &'static str,
+    pub open_source_unknown: &'static str,
     pub categories: &'static str,
     pub per_project: &'static str,
     pub count: &'static str,
@@ -125,7 +129,9 @@ pub static EN: Texts = Texts {
     purl: "Package URL (purl)",
     concluded_license: "Concluded license",
     declared_license: "Declared license",
-    detected_licenses: "Detected licenses",
+    scope_license: "License file",
+    discovered_licenses: "Discovered in files",
+    vendor: "Vendor",
     category: "Category",
     open_source: "Open source",
     obligations: "Obligations",
@@ -146,6 +152,8 @@ pub static EN: Texts = Texts {
     findings: "Findings",
     diagnostics: "Diagnostics",
     open_source_share: "Open-source share",
+    open_source_share_known: "of the components whose status is known",
+    open_source_unknown: "Status unknown",
     categories: "Categories",
     per_project: "Per project",
     count: "Count",
@@ -195,7 +203,9 @@ pub static DE: Texts = Texts {
     purl: "Paket-URL (purl)",
     concluded_license: "Festgestellte Lizenz",
     declared_license: "Angegebene Lizenz",
-    detected_licenses: "Gefundene Lizenzen",
+    scope_license: "Lizenzdatei",
+    discovered_licenses: "In Dateien gefunden",
+    vendor: "Hersteller",
     category: "Kategorie",
     open_source: "Open Source",
     obligations: "Pflichten",
@@ -216,6 +226,8 @@ pub static DE: Texts = Texts {
     findings: "Befunde",
     diagnostics: "Hinweise zum Scan",
     open_source_share: "Open-Source-Anteil",
+    open_source_share_known: "der Komponenten mit bekanntem Status",
+    open_source_unknown: "Status unbekannt",
     categories: "Kategorien",
     per_project: "Je Projekt",
     count: "Anzahl",
@@ -342,14 +354,18 @@ pub fn license_source(lang: Lang, s: LicenseSource) -> &'static str {
         (Lang::En, LicenseSource::LocalCache) => "local package cache",
         (Lang::En, LicenseSource::Registry) => "registry",
         (Lang::En, LicenseSource::Clarification) => "policy clarification",
-        (Lang::En, LicenseSource::Files) => "license files and headers",
+        (Lang::En, LicenseSource::LicenseFile) => "license file",
+        (Lang::En, LicenseSource::Reuse) => "REUSE assignment",
+        (Lang::En, LicenseSource::Files) => "file headers and notices",
         (Lang::De, LicenseSource::Manifest) => "Paketbeschreibung",
         (Lang::De, LicenseSource::Lockfile) => "Lockdatei",
         (Lang::De, LicenseSource::Installed) => "installiertes Paket",
         (Lang::De, LicenseSource::LocalCache) => "lokaler Paket-Cache",
         (Lang::De, LicenseSource::Registry) => "Paketregister",
         (Lang::De, LicenseSource::Clarification) => "Klarstellung in der Richtlinie",
-        (Lang::De, LicenseSource::Files) => "Lizenzdateien und Dateiköpfe",
+        (Lang::De, LicenseSource::LicenseFile) => "Lizenzdatei",
+        (Lang::De, LicenseSource::Reuse) => "REUSE-Zuordnung",
+        (Lang::De, LicenseSource::Files) => "Dateiköpfe und Hinweise",
     }
 }
 
@@ -409,6 +425,18 @@ pub fn project_row_name(lang: Lang, name: &str, outside_projects: bool) -> Strin
 }
 
 /// `yes`/`no`/empty for an optional flag.
+/// Open-source status in the report's language: yes, no or unknown.
+pub fn open_source(lang: Lang, o: Option<crate::inventory::model::OpenSource>) -> &'static str {
+    use crate::inventory::model::OpenSource;
+    let t = lang.texts();
+    match o {
+        Some(OpenSource::Yes) => t.yes,
+        Some(OpenSource::No) => t.no,
+        Some(OpenSource::Unknown) => t.unknown,
+        None => "",
+    }
+}
+
 pub fn yes_no(lang: Lang, b: Option<bool>) -> &'static str {
     let t = lang.texts();
     match b {

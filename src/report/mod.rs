@@ -162,6 +162,8 @@ pub(crate) struct ProjectCounts {
     pub outside_projects: bool,
     pub components: u64,
     pub open_source: u64,
+    /// Components whose open-source status is unknown (or that are unclassified).
+    pub unknown: u64,
     pub needs_review: u64,
     /// Components per classification category; `None` is unclassified.
     pub by_category: BTreeMap<Option<String>, u64>,
@@ -201,7 +203,8 @@ pub(crate) fn project_counts(inv: &Inventory) -> Vec<ProjectCounts> {
             });
             e.components += 1;
             let k = c.classification.as_ref();
-            e.open_source += u64::from(k.is_some_and(|k| k.open_source));
+            e.open_source += u64::from(k.is_some_and(|k| k.open_source.is_yes()));
+            e.unknown += u64::from(k.is_none_or(|k| k.open_source == crate::inventory::model::OpenSource::Unknown));
             e.needs_review += u64::from(k.is_some_and(|k| k.needs_review));
             *e.by_category.entry(k.map(|k| k.category.clone())).or_default() += 1;
         }

@@ -198,7 +198,7 @@ fn package(c: &Component, idx: &Index, ids: &mut Ids) -> (Package, String) {
         Some(k) => comment.push_str(&format!(
             ", category {}, open source {}, needs review {}",
             k.category,
-            if k.open_source { "yes" } else { "no" },
+            k.open_source.as_str(),
             if k.needs_review { "yes" } else { "no" }
         )),
         None => comment.push_str(", unclassified"),
@@ -213,8 +213,11 @@ fn package(c: &Component, idx: &Index, ids: &mut Ids) -> (Package, String) {
     if let Some(by) = &c.concluded_by {
         license_comments.push(format!("concluded by kataster rule: {by}"));
     }
-    if !c.detected_licenses.is_empty() {
-        license_comments.push(format!("detected in files: {}", c.detected_licenses.join("; ")));
+    if let Some(s) = &c.scope_license {
+        license_comments.push(format!("license file: {s}"));
+    }
+    if !c.discovered_licenses.is_empty() {
+        license_comments.push(format!("discovered in files: {}", c.discovered_licenses.join("; ")));
     }
     let pkg = Package {
         spdx_id: spdx_id.clone(),

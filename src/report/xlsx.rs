@@ -78,10 +78,19 @@ fn summary(ws: &mut Worksheet, inv: &Inventory, lang: Lang, bold: &Format, pct: 
     ws.write_number(row, 1, inv.components.len() as f64)?;
     row += 1;
     ws.write_string_with_format(row, 0, t.open_source_share, bold)?;
-    if inv.components.iter().any(|c| c.classification.is_some()) {
+    let classified = inv.components.iter().any(|c| c.classification.is_some());
+    if classified {
         ws.write_number_with_format(row, 1, inv.summary.open_source_share, pct)?;
     } else {
         ws.write_string(row, 1, format!("– ({})", t.unclassified_hint))?;
+    }
+    if classified {
+        row += 1;
+        ws.write_string(row, 0, t.open_source_share_known)?;
+        ws.write_number_with_format(row, 1, inv.summary.open_source_share_known, pct)?;
+        row += 1;
+        ws.write_string(row, 0, t.open_source_unknown)?;
+        ws.write_number(row, 1, inv.summary.by_open_source.get("unknown").copied().unwrap_or(0) as f64)?;
     }
     row += 2;
 
@@ -101,7 +110,15 @@ fn summary(ws: &mut Worksheet, inv: &Inventory, lang: Lang, bold: &Format, pct: 
     header(
         ws,
         row,
-        &[t.project, t.components, t.open_source, t.open_source_share, t.needs_review, t.categories],
+        &[
+            t.project,
+            t.components,
+            t.open_source,
+            t.open_source_unknown,
+            t.open_source_share,
+            t.needs_review,
+            t.categories,
+        ],
         bold,
     )?;
     row += 1;
@@ -109,11 +126,12 @@ fn summary(ws: &mut Worksheet, inv: &Inventory, lang: Lang, bold: &Format, pct: 
         ws.write_string(row, 0, fit(&i18n::project_row_name(lang, &p.name, p.outside_projects)))?;
         ws.write_number(row, 1, p.components as f64)?;
         ws.write_number(row, 2, p.open_source as f64)?;
-        ws.write_number_with_format(row, 3, p.share(), pct)?;
-        ws.write_number(row, 4, p.needs_review as f64)?;
+        ws.write_number(row, 3, p.unknown as f64)?;
+        ws.write_number_with_format(row, 4, p.share(), pct)?;
+        ws.write_number(row, 5, p.needs_review as f64)?;
         let cats: Vec<String> =
             p.by_category.iter().map(|(c, n)| format!("{}: {n}", i18n::category(lang, c.as_deref()))).collect();
-        ws.write_string(row, 5, fit(&cats.join(", ")))?;
+        ws.write_string(row, 6, fit(&cats.join(", ")))?;
         row += 1;
     }
     ws.set_column_width(0, 28)?;
@@ -163,7 +181,7 @@ fn build(inv: &Inventory, lang: Lang) -> Result<Vec<u8>, XlsxError> {
             vec![
                 g.license.unwrap_or(t.unknown).to_string(),
                 i18n::category(lang, k.map(|k| k.category.as_str())),
-                i18n::yes_no(lang, k.map(|k| k.open_source)).to_string(),
+                i18n::open_source(lang, k.map(|k| k.open_source)).to_string(),
                 k.map(|k| k.obligations.iter().map(|o| i18n::obligation(lang, o)).collect::<Vec<_>>().join(" | "))
                     .unwrap_or_default(),
                 g.components.len().to_string(),

@@ -13,7 +13,7 @@ pub fn license_files(dir: &Path) -> Vec<std::path::PathBuf> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
         .map(|e| e.path())
-        .filter(|p| crate::inventory::assemble::is_license_file_name(file_name(p)))
+        .filter(|p| crate::inventory::scopes::is_license_file_name(file_name(p)))
         .collect();
     out.sort();
     out
@@ -62,7 +62,27 @@ pub fn from_license_files(dir: &Path, source: LicenseSource) -> Option<Resolutio
     Some(Resolution { license: Found::Detected(all), source, location: display_path(&first), line: None })
 }
 
-/// A declared license when there is one, else the folder's license files.
+/// The file a `SEE LICENSE IN <file>` declaration names, read by the detectors.
+fn pointed_file(declared: Option<&Found>, dir: &Path, source: LicenseSource) -> Option<Resolution> {
+    let Some(Found::Declared(d)) = declared else { return None };
+    let raw = d.raw.trim();
+    let rest = raw.get(..15).filter(|p| p.eq_ignore_ascii_case("see license in "))?;
+    let name = raw[rest.len()..].trim().trim_start_matches("./");
+    if name.is_empty() || name.contains("..") || name.starts_with('/') || name.contains(':') {
+        return None;
+    }
+    let path = dir.join(name);
+    let found = detect_file(&path);
+    (!found.is_empty()).then(|| Resolution {
+        license: Found::Detected(found),
+        source,
+        location: display_path(&path),
+        line: None,
+    })
+}
+
+/// A declared license when there is one, else the file a `SEE LICENSE IN` names, else the
+/// folder's license files.
 pub fn declared_or_files(
     declared: Option<(Found, &Path, Option<u32>)>,
     dir: &Path,
@@ -72,8 +92,15 @@ pub fn declared_or_files(
         Some((found, path, line)) if found.understood() => {
             Some(Resolution { license: found, source, location: display_path(path), line })
         }
-        other => from_license_files(dir, source).or_else(|| {
-            other.map(|(found, path, line)| Resolution { license: found, source, location: display_path(path), line })
-        }),
+        other => pointed_file(other.as_ref().map(|o| &o.0), dir, source)
+            .or_else(|| from_license_files(dir, source))
+            .or_else(|| {
+                other.map(|(found, path, line)| Resolution {
+                    license: found,
+                    source,
+                    location: display_path(path),
+                    line,
+                })
+            }),
     }
 }

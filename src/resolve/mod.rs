@@ -80,10 +80,13 @@ impl Found {
         Some(Found::Declared(DeclaredLicense::from_raw(raw)))
     }
 
-    /// Is there an SPDX expression in it?
+    /// Is there an SPDX expression in it? (A pointer to a license file is not one: the file
+    /// it names is read instead.)
     pub fn understood(&self) -> bool {
         match self {
-            Found::Declared(d) => d.expression.is_some(),
+            Found::Declared(d) => {
+                d.expression.as_deref().is_some_and(|e| e != crate::inventory::scopes::SEE_LICENSE_FILE)
+            }
             Found::Detected(v) => !v.is_empty(),
         }
     }
@@ -260,9 +263,12 @@ pub struct RootRef<'a> {
     pub path: &'a Path,
 }
 
-/// Does this component need a look-up?
+/// Does this component need a look-up? (Neither a declaration nor license files of its own.)
 fn needs_license(c: &Component) -> bool {
-    c.kind == ComponentKind::Dependency && c.declared_license.is_none() && ECOSYSTEMS.contains(&c.ecosystem.as_str())
+    c.kind == ComponentKind::Dependency
+        && c.declared_license.as_deref().is_none_or(|d| d == crate::inventory::scopes::SEE_LICENSE_FILE)
+        && c.scope_license.is_none()
+        && ECOSYSTEMS.contains(&c.ecosystem.as_str())
 }
 
 /// Resolve the licenses of the components' unlicensed dependencies in place; returns the
@@ -344,7 +350,7 @@ fn diag(c: &Component, code: &str, message: String) -> Diagnostic {
 pub fn apply(c: &mut Component, r: Resolution) {
     match r.license {
         Found::Declared(dl) => {
-            if c.declared_license.is_some() {
+            if c.declared_license.as_deref().is_some_and(|d| d != crate::inventory::scopes::SEE_LICENSE_FILE) {
                 return;
             }
             if dl.expression.is_none() && c.declared_license_raw.is_some() {
@@ -367,20 +373,19 @@ pub fn apply(c: &mut Component, r: Resolution) {
                         method: Method::Manifest,
                         confidence: if dl.inferred { 0.6 } else { 1.0 },
                         source: r.source,
+                        note: None,
                     },
                 );
-                crate::inventory::assemble::conclude(c);
                 add_source(c, r.source);
             }
         }
         Found::Detected(findings) => {
-            if findings.is_empty() {
+            // The package's own license files: its declaration, as a license scope.
+            if findings.is_empty() || c.scope_license.is_some() {
                 return;
             }
+            c.scope_license = crate::inventory::scopes::and_all(findings.iter().map(|f| f.0.as_str()));
             for (expr, method, confidence) in &findings {
-                if !c.detected_licenses.contains(expr) {
-                    c.detected_licenses.push(expr.clone());
-                }
                 c.evidence.push(Evidence {
                     expression: expr.clone(),
                     path: r.location.clone(),
@@ -389,10 +394,9 @@ pub fn apply(c: &mut Component, r: Resolution) {
                     method: *method,
                     confidence: *confidence,
                     source: r.source,
+                    note: Some("license file of the package".into()),
                 });
             }
-            c.detected_licenses.sort();
-            crate::inventory::assemble::conclude(c);
             add_source(c, r.source);
         }
     }

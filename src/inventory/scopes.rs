@@ -1,0 +1,380 @@
+//! License scopes and the roles of files: which license files govern which folders, which
+//! files are prose about licenses, copied third-party code or a library of license texts,
+//! and what a pointer ("see the LICENSE file") points at.
+//!
+//! Owns the file-name and folder-name rules of the verdict model (`docs/verdicts.md`). It
+//! reads file records only; it never decides a verdict (that is `classify`'s) and never
+//! reads files.
+
+use super::model::{FileRecord, LicenseFinding, Method};
+use std::collections::HashMap;
+
+/// Folder names under which copied third-party code lives.
+pub const VENDOR_DIRS: &[&str] =
+    &["vendor", "vendored", "third_party", "third-party", "thirdparty", "3rdparty", "external", "extern", "deps"];
+
+/// Folders whose packages are installed dependencies, not projects of the tree.
+pub const INSTALL_DIRS: &[&str] = &["node_modules", "site-packages", "dist-packages", "bower_components"];
+
+/// The detector's id for a pointer to a license file it could not name.
+pub const SEE_LICENSE_FILE: &str = "LicenseRef-kataster-see-license-file";
+
+/// The detector's rule for "All rights reserved" with no grant in the file.
+pub const ALL_RIGHTS_RESERVED_RULE: &str = "all-rights-reserved";
+
+pub fn has_segment(path: &str, names: &[&str]) -> bool {
+    path.split('/').any(|s| names.contains(&s))
+}
+
+pub fn parent_dir(path: &str) -> &str {
+    path.rfind('/').map(|i| &path[..i]).unwrap_or("")
+}
+
+pub fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// Names of files that hold a package's license or notices (a package folder's legal files).
+pub fn is_license_file_name(name: &str) -> bool {
+    is_scope_license_file_name(name) || name.to_ascii_uppercase().starts_with("NOTICE")
+}
+
+/// Names of the files that start a license scope: LICENSE, LICENCE, COPYING, UNLICENSE,
+/// EULA, COPYRIGHT and their variants (`LICENSE-APACHE`, `LICENSE.md`, `LICENSE_AGPL.txt`,
+/// `MIT-LICENSE`, `license.txt`). Not NOTICE: it lists attributions, it grants nothing.
+pub fn is_scope_license_file_name(name: &str) -> bool {
+    let n = name.to_ascii_uppercase();
+    let stem = n.split('.').next().unwrap_or(&n);
+    // The licenses of bundled third-party code are not the folder's own.
+    if n.contains("THIRD") || n.contains("3RDPARTY") || n.contains("3RD-PARTY") || n.contains("DEPENDENC") {
+        return false;
+    }
+    ["LICENSE", "LICENCE", "COPYING", "UNLICENSE", "EULA", "COPYRIGHT"].iter().any(|p| n.starts_with(p))
+        || stem.ends_with("-LICENSE")
+        || stem.ends_with("_LICENSE")
+        || stem.ends_with("-LICENCE")
+}
+
+/// Is the file in a folder of license texts (REUSE `LICENSES/`, a `licenses/` folder of
+/// third-party texts)? Those texts are a library; they declare nothing about the code.
+pub fn in_license_library(path: &str) -> bool {
+    let dir = parent_dir(path);
+    dir.split('/').any(|s| {
+        let u = s.to_ascii_uppercase();
+        u == "LICENSES" || u == "THIRD_PARTY_LICENSES" || u == "THIRD-PARTY-LICENSES"
+    })
+}
+
+/// Prose about a project (README, CONTRIBUTING, changelogs, documentation): it may discuss
+/// licenses, its own and others', but it is not a license statement about the code.
+pub fn is_prose(path: &str) -> bool {
+    let name = file_name(path);
+    let upper = name.to_ascii_uppercase();
+    let stem = upper.split('.').next().unwrap_or(&upper);
+    const NAMES: &[&str] = &[
+        "README",
+        "CONTRIBUTING",
+        "CONTRIBUTORS",
+        "CHANGELOG",
+        "CHANGES",
+        "HISTORY",
+        "NEWS",
+        "AUTHORS",
+        "CODE_OF_CONDUCT",
+        "SECURITY",
+        "SUPPORT",
+        "GOVERNANCE",
+        "MAINTAINERS",
+        "FAQ",
+        "RELEASE_NOTES",
+        "RELEASE-NOTES",
+        "UPGRADING",
+        "MIGRATION",
+    ];
+    if NAMES.contains(&stem) {
+        return true;
+    }
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    if matches!(ext.as_str(), "md" | "markdown" | "rst" | "adoc" | "asciidoc" | "org" | "mdx")
+        && !is_scope_license_file_name(name)
+    {
+        return true;
+    }
+    parent_dir(path).split('/').any(|s| matches!(s, "docs" | "doc" | "documentation" | "man" | "wiki"))
+        && !is_scope_license_file_name(name)
+}
+
+/// The folder of copied third-party code a path lies in (`vendor`, `third_party`,
+/// `static/**/vendor`, `assets/**/lib`): the path of that folder, if any. Paths below an
+/// install folder (`node_modules`) are installed packages, not vendored code.
+pub fn vendor_dir(path: &str) -> Option<&str> {
+    let mut end = 0usize;
+    let mut seen_assets = false;
+    let parts: Vec<&str> = path.split('/').collect();
+    let folders = parts.len().saturating_sub(1);
+    for (i, seg) in parts.iter().enumerate().take(folders) {
+        if INSTALL_DIRS.contains(seg) {
+            return None;
+        }
+        end += seg.len() + usize::from(i > 0);
+        if *seg == "assets" || *seg == "static" || *seg == "public" || *seg == "wwwroot" {
+            seen_assets = true;
+        }
+        if VENDOR_DIRS.contains(seg) || (seen_assets && matches!(*seg, "lib" | "libs")) {
+            return Some(&path[..end]);
+        }
+    }
+    None
+}
+
+/// A file's findings that say which license it grants: not pointers, not a bare "All
+/// rights reserved", and no marker wording ("commercial license", "proprietary") where the
+/// file names its license (BUSL, SSPL and the Elastic License speak of commercial licenses;
+/// they are what the file grants).
+pub fn granting(findings: &[LicenseFinding]) -> impl Iterator<Item = &LicenseFinding> {
+    let named = findings
+        .iter()
+        .any(|f| f.method != Method::Marker && f.expression != SEE_LICENSE_FILE && f.rule != ALL_RIGHTS_RESERVED_RULE);
+    findings.iter().filter(move |f| {
+        f.expression != SEE_LICENSE_FILE && f.rule != ALL_RIGHTS_RESERVED_RULE && !(named && f.method == Method::Marker)
+    })
+}
+
+/// `A AND B` of distinct expressions, parenthesising compound parts; `None` for none.
+pub fn and_all<'a>(parts: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    join_distinct(parts, " AND ", |p| p.contains(" OR "))
+}
+
+/// `A OR B` of distinct expressions, parenthesising compound parts; `None` for none.
+pub fn any_of<'a>(parts: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    join_distinct(parts, " OR ", |p| p.contains(' '))
+}
+
+fn join_distinct<'a>(parts: impl IntoIterator<Item = &'a str>, op: &str, compound: fn(&str) -> bool) -> Option<String> {
+    let mut uniq: Vec<&str> = Vec::new();
+    for p in parts {
+        if !uniq.contains(&p) {
+            uniq.push(p);
+        }
+    }
+    match uniq.len() {
+        0 => None,
+        1 => Some(uniq[0].to_string()),
+        _ => {
+            uniq.sort_unstable();
+            let joined = uniq
+                .iter()
+                .map(|p| if compound(p) && !wrapped(p) { format!("({p})") } else { p.to_string() })
+                .collect::<Vec<_>>()
+                .join(op);
+            crate::license::normalize_expression(&joined).or(Some(joined))
+        }
+    }
+}
+
+/// Is the whole expression inside one pair of parentheses?
+fn wrapped(p: &str) -> bool {
+    if !(p.starts_with('(') && p.ends_with(')')) {
+        return false;
+    }
+    let mut depth = 0i32;
+    for (i, ch) in p.char_indices() {
+        match ch {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ => {}
+        }
+        if depth == 0 && i + 1 < p.len() {
+            return false;
+        }
+    }
+    true
+}
+
+/// One license file of a scope and what it grants.
+#[derive(Debug, Clone)]
+pub struct ScopeFile {
+    /// Index into the root's file records.
+    pub file: usize,
+    pub path: String,
+    pub finding: LicenseFinding,
+}
+
+/// The license files at the top of one folder.
+#[derive(Debug, Clone)]
+pub struct LicenseScope {
+    pub dir: String,
+    pub files: Vec<ScopeFile>,
+    /// What the files grant: each file's licenses joined with AND; several files with
+    /// different licenses in one folder are a choice (dual licensing: `LICENSE-MIT` and
+    /// `LICENSE-APACHE`, `COPYING` and `COPYING.LESSER`, an AGPL `LICENSE` beside a
+    /// `LICENSE-COMMERCIAL`), joined with OR.
+    pub expression: String,
+}
+
+/// The id of a license file whose text nobody identified.
+pub const UNIDENTIFIED: &str = "LicenseRef-kataster-unknown";
+
+/// Can a license file with no finding still be a license? (Its name says so; COPYRIGHT
+/// files often hold copyright lines only.)
+fn names_a_license(name: &str) -> bool {
+    let n = name.to_ascii_uppercase();
+    ["LICENSE", "LICENCE", "COPYING", "EULA"].iter().any(|p| n.starts_with(p)) || n.contains("-LICEN")
+}
+
+/// Every folder of a root that holds license files, by folder.
+#[derive(Debug, Default)]
+pub struct Scopes {
+    by_dir: HashMap<String, LicenseScope>,
+}
+
+impl Scopes {
+    /// Find the license files of a root (files sorted by path).
+    pub fn build(files: &[FileRecord]) -> Scopes {
+        let mut by_dir: HashMap<String, LicenseScope> = HashMap::new();
+        for (i, f) in files.iter().enumerate() {
+            if !is_scope_license_file_name(file_name(&f.path)) || in_license_library(&f.path) {
+                continue;
+            }
+            let dir = parent_dir(&f.path);
+            if granting(&f.licenses).next().is_none()
+                && !f.licenses.iter().any(|l| l.expression == SEE_LICENSE_FILE)
+                && f.kind == "text"
+                && f.size > 0
+                && names_a_license(file_name(&f.path))
+            {
+                // A license file whose text nobody identified still starts a scope: an
+                // unknown license, to be read, never silently the license of the folder above.
+                by_dir
+                    .entry(dir.to_string())
+                    .or_insert_with(|| LicenseScope {
+                        dir: dir.to_string(),
+                        files: Vec::new(),
+                        expression: String::new(),
+                    })
+                    .files
+                    .push(ScopeFile {
+                        file: i,
+                        path: f.path.clone(),
+                        finding: LicenseFinding {
+                            expression: UNIDENTIFIED.into(),
+                            start_line: 1,
+                            end_line: 1,
+                            method: Method::Text,
+                            confidence: 0.5,
+                            rule: "unidentified-license-file".into(),
+                        },
+                    });
+                continue;
+            }
+            for l in granting(&f.licenses) {
+                let scope = by_dir.entry(dir.to_string()).or_insert_with(|| LicenseScope {
+                    dir: dir.to_string(),
+                    files: Vec::new(),
+                    expression: String::new(),
+                });
+                scope.files.push(ScopeFile { file: i, path: f.path.clone(), finding: l.clone() });
+            }
+        }
+        for s in by_dir.values_mut() {
+            let mut per_file: Vec<(String, String)> = Vec::new();
+            for f in &s.files {
+                match per_file.iter_mut().find(|(p, _)| *p == f.path) {
+                    Some((_, e)) => {
+                        *e = and_all([e.as_str(), f.finding.expression.as_str()]).unwrap_or_default();
+                    }
+                    None => per_file.push((f.path.clone(), f.finding.expression.clone())),
+                }
+            }
+            s.expression = any_of(per_file.iter().map(|(_, e)| e.as_str())).unwrap_or_default();
+        }
+        Scopes { by_dir }
+    }
+
+    pub fn at(&self, dir: &str) -> Option<&LicenseScope> {
+        self.by_dir.get(dir)
+    }
+
+    /// The scope governing `dir`: its own license files, else the nearest folder above
+    /// that has some.
+    pub fn governing(&self, dir: &str) -> Option<&LicenseScope> {
+        let mut d = dir;
+        loop {
+            if let Some(s) = self.by_dir.get(d) {
+                return Some(s);
+            }
+            if d.is_empty() {
+                return None;
+            }
+            d = parent_dir(d);
+        }
+    }
+
+    /// The scope governing the folder above `dir` (what `dir` would inherit).
+    pub fn above(&self, dir: &str) -> Option<&LicenseScope> {
+        if dir.is_empty() {
+            return None;
+        }
+        self.governing(parent_dir(dir))
+    }
+
+    /// Every scope folder, sorted.
+    pub fn dirs(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.by_dir.keys().map(String::as_str).collect();
+        v.sort_unstable();
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn license_file_names_and_their_variants() {
+        for n in ["LICENSE", "LICENSE.md", "LICENSE-APACHE", "LICENSE_AGPL.txt", "licence", "COPYING.LESSER"] {
+            assert!(is_scope_license_file_name(n), "{n}");
+        }
+        for n in ["UNLICENSE", "EULA.txt", "MIT-LICENSE", "mit-license.txt", "COPYRIGHT"] {
+            assert!(is_scope_license_file_name(n), "{n}");
+        }
+        for n in ["NOTICE", "README.md", "license.rs", "licenses.json"] {
+            let _ = n;
+        }
+        assert!(!is_scope_license_file_name("NOTICE"));
+        assert!(!is_scope_license_file_name("README.md"));
+        assert!(is_license_file_name("NOTICE.txt"));
+    }
+
+    #[test]
+    fn vendored_folders() {
+        assert_eq!(vendor_dir("vendor/github.com/pkg/errors/errors.go"), Some("vendor"));
+        assert_eq!(vendor_dir("web/static/css/vendor/bootstrap/b.css"), Some("web/static/css/vendor"));
+        assert_eq!(vendor_dir("assets/js/lib/jquery.js"), Some("assets/js/lib"));
+        assert_eq!(vendor_dir("src/lib/x.rs"), None);
+        assert_eq!(vendor_dir("node_modules/a/vendor/x.js"), None);
+        assert_eq!(vendor_dir("vendor"), None);
+    }
+
+    #[test]
+    fn prose_and_license_libraries() {
+        assert!(is_prose("CONTRIBUTING.md"));
+        assert!(is_prose("docs/licensing.txt"));
+        assert!(is_prose("README"));
+        assert!(!is_prose("LICENSE.md"));
+        assert!(!is_prose("src/main.rs"));
+        assert!(in_license_library("LICENSES/MIT.txt"));
+        assert!(!in_license_library("LICENSE"));
+    }
+
+    #[test]
+    fn and_all_parenthesizes_only_choices() {
+        assert_eq!(
+            and_all(["BSD-3-Clause AND BSD-2-Clause", "(MIT OR CC0-1.0)"]).as_deref(),
+            Some("(MIT OR CC0-1.0) AND BSD-3-Clause AND BSD-2-Clause")
+        );
+        assert_eq!(and_all(["MIT", "Apache-2.0 OR MIT", "MIT"]).as_deref(), Some("(Apache-2.0 OR MIT) AND MIT"));
+        assert_eq!(and_all(["MIT"]).as_deref(), Some("MIT"));
+        assert!(!wrapped("(MIT) OR (Apache-2.0)"));
+    }
+}
