@@ -83,11 +83,19 @@ struct Compiled {
     notices: Vec<(NoticeDef, Regex)>,
     markers: Vec<(String, String, Regex)>,
     /// Notices then markers, in one set: one pass tells which of them to run.
-    fixed: regex::RegexSet,
+    /// The notices in one set, and the markers in another: each function runs only its own.
+    notice_set: regex::RegexSet,
+    marker_set: regex::RegexSet,
+    /// The vendors' named licenses (markers whose rule starts with `vendor-`), run only on
+    /// streams that name one of `vendor_words`.
+    vendor_set: regex::RegexSet,
+    vendor_words: Option<aho_corasick::AhoCorasick>,
     license_line: Regex,
     url: Regex,
     /// Vendors' license pages: (rule, id, regex).
     vendor_urls: Vec<(String, String, Regex)>,
+    /// All vendor license pages in one set: one pass per line with a URL.
+    vendor_url_set: regex::RegexSet,
     see_file: Regex,
     banner: Regex,
     errors: Vec<String>,
@@ -180,14 +188,22 @@ fn compile() -> Compiled {
     // Banners of bundles: `/*! name v1.2 | MIT License */`, `/** @license MIT */`.
     let banner = re(r"(?i)(?:@licen[cs]e\s+|\|\s*(?:licen[cs]e(?:d under|:)?\s+)?)(?P<v>[A-Za-z0-9][A-Za-z0-9.+-]*(?:\s+(?:OR|AND)\s+[A-Za-z0-9][A-Za-z0-9.+-]*)*)(?:\s+licen[cs]e)?\s*(?:\*/|\||$|\s*\(|\s+\S+\.\S+)")
         .unwrap_or_else(never);
-    let fixed =
-        regex::RegexSet::new(notices.iter().map(|(_, r)| r.as_str()).chain(markers.iter().map(|m| m.2.as_str())))
-            .unwrap_or_else(|e| {
-                errors.push(format!("rule set: {e}"));
-                regex::RegexSet::empty()
-            });
+    let mut set = |patterns: Vec<&str>| {
+        regex::RegexSet::new(patterns).unwrap_or_else(|e| {
+            errors.push(format!("rule set: {e}"));
+            regex::RegexSet::empty()
+        })
+    };
+    let is_vendor = |m: &(String, String, Regex)| m.0.starts_with("vendor-");
+    let notice_set = set(notices.iter().map(|(_, r)| r.as_str()).collect());
+    let marker_set = set(markers.iter().filter(|m| !is_vendor(m)).map(|m| m.2.as_str()).collect());
+    let vendor_set = set(markers.iter().filter(|m| is_vendor(m)).map(|m| m.2.as_str()).collect());
+    let vendor_words = aho_corasick::AhoCorasick::builder().ascii_case_insensitive(true).build(VENDOR_WORDS).ok();
     Compiled {
-        fixed,
+        notice_set,
+        marker_set,
+        vendor_set,
+        vendor_words,
         banner,
         names,
         reference,
@@ -199,6 +215,8 @@ fn compile() -> Compiled {
         markers,
         license_line,
         url,
+        vendor_url_set: regex::RegexSet::new(vendor_urls.iter().map(|u| u.2.as_str()))
+            .unwrap_or_else(|_| regex::RegexSet::empty()),
         vendor_urls,
         see_file,
         errors,
@@ -353,11 +371,38 @@ pub fn references(stream: &Stream) -> Vec<Hit> {
     out
 }
 
+/// Words one of which every `vendor-*` marker of `rules.toml` contains (a test checks it):
+/// the vendor set runs only on streams that hold one.
+pub const VENDOR_WORDS: &[&str] = &[
+    "highsoft",
+    "highcharts",
+    "ag grid",
+    "telerik",
+    "kendo",
+    "progress software",
+    "devexpress",
+    "devextreme",
+    "developer express",
+    "syncfusion",
+    "handsontable",
+    "handsoncode",
+    "amcharts",
+    "fusioncharts",
+    "sencha",
+    "froala",
+    "jqwidgets",
+    "mescius",
+    "wijmo",
+    "canvasjs",
+    "font awesome",
+    "fontawesome",
+];
+
 /// Standard notices of `rules.toml`.
 pub fn notices(stream: &Stream) -> Vec<Hit> {
     let c = compiled();
     let mut out = Vec::new();
-    let set = c.fixed.matches(&stream.text);
+    let set = c.notice_set.matches(&stream.text);
     for (i, (def, r)) in c.notices.iter().enumerate() {
         if !set.matched(i) {
             continue;
@@ -420,9 +465,19 @@ fn bsd_notice(stream: &Stream) -> Vec<Hit> {
 pub fn markers(stream: &Stream) -> Vec<Hit> {
     let c = compiled();
     let mut out = Vec::new();
-    let set = c.fixed.matches(&stream.text);
-    for (i, (rule, id, r)) in c.markers.iter().enumerate() {
-        if !set.matched(c.notices.len() + i) {
+    let generic = c.marker_set.matches(&stream.text);
+    let vendors =
+        c.vendor_words.as_ref().is_some_and(|w| w.is_match(&stream.text)).then(|| c.vendor_set.matches(&stream.text));
+    let (mut g, mut v) = (0usize, 0usize);
+    for (rule, id, r) in &c.markers {
+        let hit = if rule.starts_with("vendor-") {
+            v += 1;
+            vendors.as_ref().is_some_and(|s| s.matched(v - 1))
+        } else {
+            g += 1;
+            generic.matched(g - 1)
+        };
+        if !hit {
             continue;
         }
         for m in r.find_iter(&stream.text) {
@@ -473,8 +528,8 @@ pub fn line_rules(text: &str) -> Vec<Hit> {
                     });
                 }
             }
-            for (rule, id, r) in &c.vendor_urls {
-                if r.is_match(line) {
+            for i in c.vendor_url_set.matches(line).iter() {
+                if let Some((rule, id, _)) = c.vendor_urls.get(i) {
                     out.push(Hit {
                         expression: id.clone(),
                         span: Span::Lines(n, n),
@@ -634,6 +689,16 @@ fn url_expression(cap: &regex::Captures<'_>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_vendor_marker_names_a_vendor_word() {
+        let vendor: Vec<&(String, String, Regex)> =
+            compiled().markers.iter().filter(|m| m.0.starts_with("vendor-")).collect();
+        assert!(!vendor.is_empty());
+        for (rule, _, r) in vendor {
+            assert!(VENDOR_WORDS.iter().any(|w| r.as_str().contains(w)), "{rule}: {} names no vendor word", r.as_str());
+        }
+    }
 
     fn refs(t: &str) -> Vec<(String, Method)> {
         references(&Stream::new(t)).into_iter().map(|h| (h.expression, h.method)).collect()
