@@ -173,6 +173,17 @@ fn the_dashboard_draws_two_scans() {
     second["scan"]["started_at"] = json!("2026-11-01T02:00:00Z");
     classify(&mut second, "bauportal:vendored", "source-available", false, Some("Geo <Karten> AG"));
     classify(&mut second, "steuer:project", "permissive", true, None);
+    // One component whose license nobody could identify: status unknown, shown apart.
+    let unknown = second["components"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|c| c["classification"].is_null())
+        .expect("an unclassified component");
+    unknown["classification"] = json!({
+        "category": "unknown", "open_source": "unknown", "copyleft": "none",
+        "obligations": [], "reasons": [], "needs_review": true
+    });
     for (i, inv) in [&first, &second].into_iter().enumerate() {
         let p = d.path().join(format!("scan-{i}.json"));
         std::fs::write(&p, serde_json::to_vec(inv).unwrap()).unwrap();
@@ -186,8 +197,10 @@ fn the_dashboard_draws_two_scans() {
     assert_eq!(a.components, 10);
     // 4 crates open source of 10 components, then 5 with the project.
     assert_eq!((a.open_source, a.not_open_source, a.unclassified), (4, 1, 5));
-    assert_eq!((b.open_source, b.not_open_source, b.unclassified), (5, 2, 3));
-    assert_eq!(b.needs_review, 1);
+    assert_eq!((b.open_source, b.not_open_source, b.unknown, b.unclassified), (5, 2, 1, 2));
+    assert_eq!(b.needs_review, 2);
+    // The share over known status leaves the unknown and unclassified out: 5 of 7.
+    assert!((b.share_known() - 5.0 / 7.0).abs() < 1e-9);
     let steuer = data.repositories.iter().find(|r| r.name == "steuer").unwrap();
     assert_eq!((steuer.open_source, steuer.not_open_source, steuer.unclassified), (4, 0, 0));
     let dept: Vec<(&str, u64)> = data.departments.iter().map(|s| (s.name.as_str(), s.total())).collect();
@@ -216,6 +229,9 @@ fn the_dashboard_draws_two_scans() {
         html.contains("open-source share: 40 % (2026-10-01)") && html.contains("open-source share: 50 % (2026-11-01)")
     );
     assert!(html.contains("<b>50.0 %</b>open-source share"));
+    assert!(html.contains("<b>71.4 %</b>open-source share of known status"), "{html}");
+    assert!(html.contains("<b>1</b>open-source status unknown"), "{html}");
+    assert!(html.contains("status unknown"));
     for text in
         ["Finanzen", "unassigned", "kasse", "bauportal", "Kassensysteme GmbH", "Geo &lt;Karten&gt; AG", "EUPL-1.2"]
     {

@@ -27,6 +27,8 @@ pub struct ScanPoint {
     pub components: u64,
     pub open_source: u64,
     pub not_open_source: u64,
+    /// Classified, but whether it is open source is unknown.
+    pub unknown: u64,
     pub unclassified: u64,
     pub needs_review: u64,
     /// Components without a concluded license.
@@ -40,20 +42,28 @@ impl ScanPoint {
     pub fn share(&self) -> f64 {
         if self.components == 0 { 0.0 } else { self.open_source as f64 / self.components as f64 }
     }
+
+    /// Open-source share of the components whose status is known, 0 to 1.
+    pub fn share_known(&self) -> f64 {
+        let known = self.open_source + self.not_open_source;
+        if known == 0 { 0.0 } else { self.open_source as f64 / known as f64 }
+    }
 }
 
-/// Open source, not open source and unclassified components of a repository or department.
+/// Open source, not open source, unknown and unclassified components of a repository or
+/// department.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Share {
     pub name: String,
     pub open_source: u64,
     pub not_open_source: u64,
+    pub unknown: u64,
     pub unclassified: u64,
 }
 
 impl Share {
     pub fn total(&self) -> u64 {
-        self.open_source + self.not_open_source + self.unclassified
+        self.open_source + self.not_open_source + self.unknown + self.unclassified
     }
 }
 
@@ -91,7 +101,8 @@ impl DashboardData {
 const SHARE_COLUMNS: &str = "
     COALESCE(SUM(CASE WHEN c.open_source = 1 THEN 1 ELSE 0 END), 0),
     COALESCE(SUM(CASE WHEN c.open_source = 0 THEN 1 ELSE 0 END), 0),
-    COALESCE(SUM(CASE WHEN c.id IS NOT NULL AND c.open_source IS NULL THEN 1 ELSE 0 END), 0)";
+    COALESCE(SUM(CASE WHEN c.id IS NOT NULL AND c.open_source IS NULL AND c.category IS NOT NULL THEN 1 ELSE 0 END), 0),
+    COALESCE(SUM(CASE WHEN c.id IS NOT NULL AND c.category IS NULL THEN 1 ELSE 0 END), 0)";
 
 /// Read what the dashboard shows from the history.
 pub fn load(h: &History) -> Result<DashboardData, HistoryError> {
@@ -118,11 +129,12 @@ pub fn load(h: &History) -> Result<DashboardData, HistoryError> {
                 components: u(r, 2)?,
                 open_source: u(r, 3)?,
                 not_open_source: u(r, 4)?,
-                unclassified: u(r, 5)?,
-                needs_review: u(r, 6)?,
-                unresolved: u(r, 7)?,
-                denied: u(r, 8)?,
-                review_findings: u(r, 9)?,
+                unknown: u(r, 5)?,
+                unclassified: u(r, 6)?,
+                needs_review: u(r, 7)?,
+                unresolved: u(r, 8)?,
+                denied: u(r, 9)?,
+                review_findings: u(r, 10)?,
             })
         })
         .map_err(e)?
@@ -139,7 +151,13 @@ pub fn load(h: &History) -> Result<DashboardData, HistoryError> {
             .map_err(e)?;
         let rows = stmt
             .query_map(params![latest], |r| {
-                Ok(Share { name: r.get(0)?, open_source: u(r, 1)?, not_open_source: u(r, 2)?, unclassified: u(r, 3)? })
+                Ok(Share {
+                    name: r.get(0)?,
+                    open_source: u(r, 1)?,
+                    not_open_source: u(r, 2)?,
+                    unknown: u(r, 3)?,
+                    unclassified: u(r, 4)?,
+                })
             })
             .map_err(e)?;
         rows.collect::<Result<_, _>>().map_err(e)
@@ -343,8 +361,15 @@ fn share_rows(shares: &[Share]) -> Vec<Bar> {
         .iter()
         .map(|s| {
             let t = s.total();
+            let known = s.open_source + s.not_open_source;
             let note = if t == 0 {
                 "no components".to_string()
+            } else if known < t {
+                format!(
+                    "{} of {t} open source; {} of the {known} whose status is known",
+                    pct(s.open_source as f64 / t as f64),
+                    pct(if known == 0 { 0.0 } else { s.open_source as f64 / known as f64 })
+                )
             } else {
                 format!("{} of {t} open source", pct(s.open_source as f64 / t as f64))
             };
@@ -353,6 +378,7 @@ fn share_rows(shares: &[Share]) -> Vec<Bar> {
                 vec![
                     (s.open_source, "os", "open source"),
                     (s.not_open_source, "closed", "not open source"),
+                    (s.unknown, "unknown", "status unknown"),
                     (s.unclassified, "unclassified", "unclassified"),
                 ],
                 note,
@@ -378,11 +404,11 @@ pub fn render(d: &DashboardData) -> String {
         ".tile b{display:block;font-size:1.5rem}.chart{width:100%;height:auto}.grid{stroke:#e4e7ec}",
         ".axis,.label,.note{font-size:11px;fill:#475467}.line{fill:none;stroke-width:2.5}",
         ".os{fill:#2e7d32}.line.os{stroke:#2e7d32;fill:none}.closed{fill:#c62828}.line.closed{stroke:#c62828;fill:none}",
-        ".unclassified{fill:#98a2b3}.review{fill:#ef6c00}.line.review{stroke:#ef6c00;fill:none}",
+        ".unknown{fill:#fbc02d}.unclassified{fill:#98a2b3}.review{fill:#ef6c00}.line.review{stroke:#ef6c00;fill:none}",
         ".unresolved{fill:#6a1b9a}.line.unresolved{stroke:#6a1b9a;fill:none}.plain{fill:#1565c0}",
         ".proprietary{fill:#c62828}.source-available{fill:#ef6c00}",
         ".legend span{margin-right:1.2rem;font-size:.85rem}.legend i{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:-1px}",
-        ".legend i.os{background:#2e7d32}.legend i.closed{background:#c62828}.legend i.unclassified{background:#98a2b3}",
+        ".legend i.os{background:#2e7d32}.legend i.closed{background:#c62828}.legend i.unknown{background:#fbc02d}.legend i.unclassified{background:#98a2b3}",
         ".legend i.review{background:#ef6c00}.legend i.unresolved{background:#6a1b9a}.legend i.proprietary{background:#c62828}",
         ".legend i.source-available{background:#ef6c00}.empty,.hint{color:#667085;font-size:.9rem}\n",
         "</style>\n</head>\n<body>\n<h1>Open-source dashboard</h1>\n"
@@ -401,7 +427,9 @@ pub fn render(d: &DashboardData) -> String {
     o.push_str(r#"<div class="tiles">"#);
     for (label, value) in [
         ("open-source share", pct(latest.share())),
+        ("open-source share of known status", pct(latest.share_known())),
         ("components", latest.components.to_string()),
+        ("open-source status unknown", latest.unknown.to_string()),
         ("unclassified", latest.unclassified.to_string()),
         ("needs review", latest.needs_review.to_string()),
         ("unresolved license", latest.unresolved.to_string()),
@@ -415,11 +443,11 @@ pub fn render(d: &DashboardData) -> String {
     o.push_str("<h2>Open-source share over time</h2>\n");
     let share: Vec<f64> = d.scans.iter().map(ScanPoint::share).collect();
     line_chart(&mut o, &labels, &[("open-source share", "os", share)], 1.0, &|v| format!("{:.0} %", v * 100.0));
-    if latest.unclassified > 0 {
+    if latest.unclassified + latest.unknown > 0 {
         let _ = write!(
             o,
-            r#"<p class="hint">{} of {} components of the latest scan are unclassified; they count as not open source in the share.</p>"#,
-            latest.unclassified, latest.components
+            r#"<p class="hint">{} of {} components of the latest scan have an unknown open-source status and {} are unclassified; the share counts them as not open source, the share of known status leaves them out.</p>"#,
+            latest.unknown, latest.components, latest.unclassified
         );
     }
 
@@ -438,7 +466,12 @@ pub fn render(d: &DashboardData) -> String {
         &|v| format!("{v:.0}"),
     );
 
-    let share_legend = [("open source", "os"), ("not open source", "closed"), ("unclassified", "unclassified")];
+    let share_legend = [
+        ("open source", "os"),
+        ("not open source", "closed"),
+        ("status unknown", "unknown"),
+        ("unclassified", "unclassified"),
+    ];
     o.push_str("\n<h2>Per department</h2>\n");
     legend(&mut o, &share_legend);
     bar_chart(&mut o, &share_rows(&d.departments));
