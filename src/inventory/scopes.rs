@@ -49,10 +49,25 @@ pub fn is_scope_license_file_name(name: &str) -> bool {
     if n.contains("THIRD") || n.contains("3RDPARTY") || n.contains("3RD-PARTY") || n.contains("DEPENDENC") {
         return false;
     }
+    // Code and data named after licenses (`license.py`, `LicenseManager.java`, `licenses.json`).
+    if is_code_or_data(name) {
+        return false;
+    }
     ["LICENSE", "LICENCE", "COPYING", "UNLICENSE", "EULA", "COPYRIGHT"].iter().any(|p| n.starts_with(p))
         || stem.ends_with("-LICENSE")
         || stem.ends_with("_LICENSE")
         || stem.ends_with("-LICENCE")
+}
+
+/// Does the name end in an extension of source code, markup for programs or data?
+fn is_code_or_data(name: &str) -> bool {
+    const EXT: &[&str] = &[
+        "py", "js", "mjs", "cjs", "ts", "tsx", "jsx", "go", "rs", "java", "kt", "scala", "c", "h", "cc", "cpp", "hpp",
+        "cs", "vb", "fs", "rb", "php", "pl", "pm", "sh", "bash", "ps1", "swift", "m", "dart", "lua", "r", "ex", "exs",
+        "erl", "hs", "clj", "groovy", "gradle", "json", "yml", "yaml", "toml", "xml", "css", "scss", "less", "vue",
+        "svelte", "sql", "proto", "ini", "cfg", "csv", "tsv", "lock", "svg", "png", "jpg", "gif", "ico", "pdf",
+    ];
+    name.rsplit_once('.').is_some_and(|(_, e)| EXT.contains(&e.to_ascii_lowercase().as_str()))
 }
 
 /// Is the file in a folder of license texts (REUSE `LICENSES/`, a `licenses/` folder of
@@ -338,10 +353,9 @@ mod tests {
         for n in ["UNLICENSE", "EULA.txt", "MIT-LICENSE", "mit-license.txt", "COPYRIGHT"] {
             assert!(is_scope_license_file_name(n), "{n}");
         }
-        for n in ["NOTICE", "README.md", "license.rs", "licenses.json"] {
-            let _ = n;
+        for n in ["NOTICE", "README.md", "license.rs", "licenses.json", "license.py", "LicenseManager.java"] {
+            assert!(!is_scope_license_file_name(n), "{n}");
         }
-        assert!(!is_scope_license_file_name("NOTICE"));
         assert!(!is_scope_license_file_name("README.md"));
         assert!(is_license_file_name("NOTICE.txt"));
     }
