@@ -49,7 +49,8 @@ pub fn is_scope_license_file_name(name: &str) -> bool {
     if n.contains("THIRD") || n.contains("3RDPARTY") || n.contains("3RD-PARTY") || n.contains("DEPENDENC") {
         return false;
     }
-    // Code and data named after licenses (`license.py`, `LicenseManager.java`, `licenses.json`).
+    // Code, data and web documentation named after licenses (`license.py`,
+    // `LicenseManager.java`, `licenses.json`, `license.mdx`).
     if is_code_or_data(name) {
         return false;
     }
@@ -65,7 +66,7 @@ fn is_code_or_data(name: &str) -> bool {
         "py", "js", "mjs", "cjs", "ts", "tsx", "jsx", "go", "rs", "java", "kt", "scala", "c", "h", "cc", "cpp", "hpp",
         "cs", "vb", "fs", "rb", "php", "pl", "pm", "sh", "bash", "ps1", "swift", "m", "dart", "lua", "r", "ex", "exs",
         "erl", "hs", "clj", "groovy", "gradle", "json", "yml", "yaml", "toml", "xml", "css", "scss", "less", "vue",
-        "svelte", "sql", "proto", "ini", "cfg", "csv", "tsv", "lock", "svg", "png", "jpg", "gif", "ico", "pdf",
+        "svelte", "sql", "proto", "ini", "cfg", "csv", "tsv", "lock", "svg", "png", "jpg", "gif", "ico", "pdf", "mdx",
     ];
     name.rsplit_once('.').is_some_and(|(_, e)| EXT.contains(&e.to_ascii_lowercase().as_str()))
 }
@@ -78,6 +79,11 @@ pub fn in_license_library(path: &str) -> bool {
         let u = s.to_ascii_uppercase();
         u == "LICENSES" || u == "THIRD_PARTY_LICENSES" || u == "THIRD-PARTY-LICENSES"
     })
+}
+
+/// Is the file in a documentation folder (where a page about licensing is no license file)?
+fn in_docs(path: &str) -> bool {
+    parent_dir(path).split('/').any(|s| matches!(s, "docs" | "doc" | "documentation" | "man" | "wiki"))
 }
 
 /// Prose about a project (README, CONTRIBUTING, changelogs, documentation): it may discuss
@@ -115,8 +121,7 @@ pub fn is_prose(path: &str) -> bool {
     {
         return true;
     }
-    parent_dir(path).split('/').any(|s| matches!(s, "docs" | "doc" | "documentation" | "man" | "wiki"))
-        && !is_scope_license_file_name(name)
+    in_docs(path) && !is_scope_license_file_name(name)
 }
 
 /// The folder of copied third-party code a path lies in (`vendor`, `third_party`,
@@ -147,9 +152,9 @@ pub fn vendor_dir(path: &str) -> Option<&str> {
 /// file names its license (BUSL, SSPL and the Elastic License speak of commercial licenses;
 /// they are what the file grants).
 pub fn granting(findings: &[LicenseFinding]) -> impl Iterator<Item = &LicenseFinding> {
-    let named = findings
-        .iter()
-        .any(|f| f.method != Method::Marker && f.expression != SEE_LICENSE_FILE && f.rule != ALL_RIGHTS_RESERVED_RULE);
+    // A license text, notice or tag names it; a mere reference ("third-party parts are
+    // licensed under MIT") does not make an agreement's wording part of a license.
+    let named = findings.iter().any(|f| matches!(f.method, Method::Text | Method::Notice | Method::Tag));
     findings.iter().filter(move |f| {
         f.expression != SEE_LICENSE_FILE && f.rule != ALL_RIGHTS_RESERVED_RULE && !(named && f.method == Method::Marker)
     })
@@ -162,7 +167,16 @@ pub fn and_all<'a>(parts: impl IntoIterator<Item = &'a str>) -> Option<String> {
 
 /// `A OR B` of distinct expressions, parenthesising compound parts; `None` for none.
 pub fn any_of<'a>(parts: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    join_distinct(parts, " OR ", |p| p.contains(' '))
+    // A plain choice among the parts joins the others' choice: `MIT OR Unlicense` beside
+    // `MIT` and `Unlicense` is one choice of two.
+    let flat: Vec<&str> = parts
+        .into_iter()
+        .flat_map(|p| {
+            let plain = !p.contains('(') && !p.contains(" AND ") && !p.contains(" WITH ");
+            if plain { p.split(" OR ").collect::<Vec<_>>() } else { vec![p] }
+        })
+        .collect();
+    join_distinct(flat, " OR ", |p| p.contains(' '))
 }
 
 fn join_distinct<'a>(parts: impl IntoIterator<Item = &'a str>, op: &str, compound: fn(&str) -> bool) -> Option<String> {
@@ -248,7 +262,7 @@ impl Scopes {
     pub fn build(files: &[FileRecord]) -> Scopes {
         let mut by_dir: HashMap<String, LicenseScope> = HashMap::new();
         for (i, f) in files.iter().enumerate() {
-            if !is_scope_license_file_name(file_name(&f.path)) || in_license_library(&f.path) {
+            if !is_scope_license_file_name(file_name(&f.path)) || in_license_library(&f.path) || in_docs(&f.path) {
                 continue;
             }
             let dir = parent_dir(&f.path);
@@ -292,16 +306,15 @@ impl Scopes {
             }
         }
         for s in by_dir.values_mut() {
-            let mut per_file: Vec<(String, String)> = Vec::new();
+            let mut per_file: Vec<(&str, Vec<&str>)> = Vec::new();
             for f in &s.files {
                 match per_file.iter_mut().find(|(p, _)| *p == f.path) {
-                    Some((_, e)) => {
-                        *e = and_all([e.as_str(), f.finding.expression.as_str()]).unwrap_or_default();
-                    }
-                    None => per_file.push((f.path.clone(), f.finding.expression.clone())),
+                    Some((_, e)) => e.push(f.finding.expression.as_str()),
+                    None => per_file.push((f.path.as_str(), vec![f.finding.expression.as_str()])),
                 }
             }
-            s.expression = any_of(per_file.iter().map(|(_, e)| e.as_str())).unwrap_or_default();
+            let each: Vec<String> = per_file.into_iter().filter_map(|(_, e)| and_all(e.iter().copied())).collect();
+            s.expression = any_of(each.iter().map(String::as_str)).unwrap_or_default();
         }
         Scopes { by_dir }
     }
