@@ -154,30 +154,19 @@ pub fn assemble_root(label: &str, examined: Vec<Examined>) -> (Vec<Component>, V
         if dir.len() <= v.len() {
             continue; // a file copied straight into the vendor folder: a discovered license
         }
-        let mut d = dir;
-        let mut pick = None;
-        while d.len() > v.len() {
-            if dirs_taken.contains(d) {
-                break; // a manifest's vendored package owns it
+        let mut below_v = scopes::ancestors(dir).take_while(|d| d.len() > v.len());
+        let pick = match below_v.find(|d| dirs_taken.contains(*d) || scopes.at(d).is_some()) {
+            Some(d) if dirs_taken.contains(d) => continue, // a manifest's vendored package owns it
+            Some(d) => d,
+            None => {
+                let rest = &dir[v.len() + 1..];
+                &dir[..v.len() + 1 + rest.find('/').unwrap_or(rest.len())]
             }
-            if scopes.at(d).is_some() {
-                pick = Some(d);
-                break;
-            }
-            d = parent_dir(d);
-        }
-        if d.len() > v.len() && dirs_taken.contains(d) {
-            continue;
-        }
-        let pick = pick.unwrap_or_else(|| {
-            let rest = &dir[v.len() + 1..];
-            &dir[..v.len() + 1 + rest.find('/').unwrap_or(rest.len())]
-        });
+        };
         vendored.insert(pick.to_string());
     }
     for dir in vendored {
-        let probe = format!("{dir}/x");
-        let v = scopes::vendor_dir(&probe).unwrap_or("");
+        let v = scopes::vendor_folder(&dir).unwrap_or("");
         let name = dir.get(v.len() + 1..).filter(|n| !n.is_empty()).unwrap_or(&dir).to_string();
         let mut comp = scope_component(label, ComponentKind::Vendored, format!("{label}:vendored:{dir}"), name);
         comp.locations = vec![dir.clone()];
@@ -192,7 +181,7 @@ pub fn assemble_root(label: &str, examined: Vec<Examined>) -> (Vec<Component>, V
         if dir.is_empty()
             || dirs_taken.contains(dir)
             || has_segment(dir, INSTALL_DIRS)
-            || scopes::vendor_dir(&format!("{dir}/x")).is_some()
+            || scopes::vendor_folder(dir).is_some()
         {
             continue;
         }
@@ -406,18 +395,10 @@ fn inherit_workspace_licenses(catalogs: &mut [(String, Catalog)]) {
     }
     for (path, c) in catalogs.iter_mut() {
         for p in &mut c.packages {
-            if p.declared_license.as_ref().is_some_and(|d| d.raw == crate::ecosystems::INHERITS_WORKSPACE_LICENSE) {
-                let mut d = parent_dir(path);
-                loop {
-                    if let Some(l) = roots.get(d) {
-                        p.declared_license = Some(l.clone());
-                        break;
-                    }
-                    if d.is_empty() {
-                        break;
-                    }
-                    d = parent_dir(d);
-                }
+            if p.declared_license.as_ref().is_some_and(|d| d.raw == crate::ecosystems::INHERITS_WORKSPACE_LICENSE)
+                && let Some(l) = scopes::ancestors(parent_dir(path)).find_map(|d| roots.get(d))
+            {
+                p.declared_license = Some(l.clone());
             }
         }
     }
@@ -491,16 +472,7 @@ pub fn is_license_file_name(name: &str) -> bool {
 }
 
 fn owner_of(path: &str, dir_owner: &HashMap<String, usize>) -> Option<usize> {
-    let mut dir = parent_dir(path);
-    loop {
-        if let Some(&i) = dir_owner.get(dir) {
-            return Some(i);
-        }
-        if dir.is_empty() {
-            return None;
-        }
-        dir = parent_dir(dir);
-    }
+    scopes::ancestors(parent_dir(path)).find_map(|d| dir_owner.get(d).copied())
 }
 
 /// A component under construction.

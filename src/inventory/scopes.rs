@@ -128,23 +128,34 @@ pub fn is_prose(path: &str) -> bool {
 /// `static/**/vendor`, `assets/**/lib`): the path of that folder, if any. Paths below an
 /// install folder (`node_modules`) are installed packages, not vendored code.
 pub fn vendor_dir(path: &str) -> Option<&str> {
+    vendor_folder(parent_dir(path))
+}
+
+/// The vendor folder a folder is, or lies in (see [`vendor_dir`]).
+pub fn vendor_folder(dir: &str) -> Option<&str> {
+    if dir.is_empty() {
+        return None;
+    }
     let mut end = 0usize;
     let mut seen_assets = false;
-    let parts: Vec<&str> = path.split('/').collect();
-    let folders = parts.len().saturating_sub(1);
-    for (i, seg) in parts.iter().enumerate().take(folders) {
-        if INSTALL_DIRS.contains(seg) {
+    for (i, seg) in dir.split('/').enumerate() {
+        if INSTALL_DIRS.contains(&seg) {
             return None;
         }
         end += seg.len() + usize::from(i > 0);
-        if *seg == "assets" || *seg == "static" || *seg == "public" || *seg == "wwwroot" {
+        if matches!(seg, "assets" | "static" | "public" | "wwwroot") {
             seen_assets = true;
         }
-        if VENDOR_DIRS.contains(seg) || (seen_assets && matches!(*seg, "lib" | "libs")) {
-            return Some(&path[..end]);
+        if VENDOR_DIRS.contains(&seg) || (seen_assets && matches!(seg, "lib" | "libs")) {
+            return Some(&dir[..end]);
         }
     }
     None
+}
+
+/// A folder and the folders above it, nearest first, ending with the root (`""`).
+pub fn ancestors(dir: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(Some(dir), |d| (!d.is_empty()).then(|| parent_dir(d)))
 }
 
 /// A file's findings that say which license it grants: not pointers, not a bare "All
@@ -326,16 +337,7 @@ impl Scopes {
     /// The scope governing `dir`: its own license files, else the nearest folder above
     /// that has some.
     pub fn governing(&self, dir: &str) -> Option<&LicenseScope> {
-        let mut d = dir;
-        loop {
-            if let Some(s) = self.by_dir.get(d) {
-                return Some(s);
-            }
-            if d.is_empty() {
-                return None;
-            }
-            d = parent_dir(d);
-        }
+        ancestors(dir).find_map(|d| self.by_dir.get(d))
     }
 
     /// The scope governing the folder above `dir` (what `dir` would inherit).
@@ -381,6 +383,10 @@ mod tests {
         assert_eq!(vendor_dir("src/lib/x.rs"), None);
         assert_eq!(vendor_dir("node_modules/a/vendor/x.js"), None);
         assert_eq!(vendor_dir("vendor"), None);
+        assert_eq!(vendor_folder("vendor/github.com/pkg"), Some("vendor"));
+        assert_eq!(vendor_folder("src"), None);
+        assert_eq!(ancestors("a/b").collect::<Vec<_>>(), ["a/b", "a", ""]);
+        assert_eq!(ancestors("").collect::<Vec<_>>(), [""]);
     }
 
     #[test]
