@@ -2,6 +2,8 @@
 //! declared and detected licenses, the policy (rules, exceptions with expiry, clarifications
 //! pinned to file hashes) and the exit codes.
 
+mod fs_support;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -233,22 +235,8 @@ fn exceptions_excuse_a_component_until_they_expire() {
 /// Copy a fixture to a temporary root so a test can change its files.
 fn copy_fixture(name: &str, to: &Path) -> PathBuf {
     let root = to.join(name);
-    for entry in walk(&policy_fixture(name)) {
-        let rel = entry.strip_prefix(policy_fixture(name)).unwrap();
-        let dest = root.join(rel);
-        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
-        std::fs::copy(&entry, &dest).unwrap();
-    }
+    fs_support::copy_tree(&policy_fixture(name), &root);
     root
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() { out.extend(walk(&p)) } else { out.push(p) }
-    }
-    out
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! `kataster diff`: two real scans of the fixture estate, a month apart (the `steuer`
 //! repository moved to the lockfile in `fixtures/estate-multi/next/`), and policy findings.
 
+mod fs_support;
+
 use assert_cmd::Command;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -11,19 +13,6 @@ fn fixture() -> PathBuf {
 
 fn kataster() -> Command {
     Command::cargo_bin("kataster").unwrap()
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for e in std::fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        let t = to.join(p.file_name().unwrap());
-        if p.is_dir() {
-            std::fs::create_dir_all(&t).unwrap();
-            copy_tree(&p, &t);
-        } else {
-            std::fs::copy(&p, &t).unwrap();
-        }
-    }
 }
 
 fn scan(estate_file: &Path) -> Value {
@@ -41,7 +30,7 @@ fn scan(estate_file: &Path) -> Value {
 fn before_and_after() -> (Value, Value) {
     let before = scan(&fixture().join("estate.toml"));
     let d = tempfile::tempdir().unwrap();
-    copy_tree(&fixture(), d.path());
+    fs_support::copy_tree(&fixture(), d.path());
     for f in ["Cargo.toml", "Cargo.lock"] {
         std::fs::copy(fixture().join("next/steuer").join(f), d.path().join("steuer").join(f)).unwrap();
     }

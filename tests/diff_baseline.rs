@@ -1,20 +1,13 @@
 //! `kataster check --baseline OLD.json`: a merge request fails only on findings the
 //! baseline does not have.
 
+mod fs_support;
+
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/estate-multi/bauportal")
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        let t = to.join(p.file_name().unwrap());
-        if p.is_dir() { copy_tree(&p, &t) } else { std::fs::copy(&p, &t).map(|_| ()).unwrap() }
-    }
 }
 
 fn check(root: &Path, policy: &Path, extra: &[&str]) -> (i32, String, String) {
@@ -38,7 +31,7 @@ fn check(root: &Path, policy: &Path, extra: &[&str]) -> (i32, String, String) {
 fn only_findings_missing_from_the_baseline_fail_the_check() {
     let d = tempfile::tempdir().unwrap();
     let repo = d.path().join("bauportal");
-    copy_tree(&fixture(), &repo);
+    fs_support::copy_tree(&fixture(), &repo);
     let policy = d.path().join("policy.toml");
     std::fs::write(&policy, "[licenses]\ndeny = [\"BSD-3-Clause\"]\n").unwrap();
     let base = d.path().join("base.json");

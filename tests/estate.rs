@@ -2,6 +2,8 @@
 //! listed but missing): repositories and department roll-ups, discovery by `.git`, shards
 //! and their merge.
 
+mod fs_support;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -130,12 +132,7 @@ fn estate_inventory_validates_against_the_schema() {
 fn checked_out_estate() -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();
     let src = root().join("fixtures/estate-multi");
-    for entry in walk(&src) {
-        let rel = entry.strip_prefix(&src).unwrap();
-        let to = d.path().join(rel);
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::copy(&entry, &to).unwrap();
-    }
+    fs_support::copy_tree(&src, d.path());
     for repo in ["steuer", "kasse", "bauportal", "defekt"] {
         std::fs::create_dir_all(d.path().join(repo).join(".git")).unwrap();
     }
@@ -143,15 +140,6 @@ fn checked_out_estate() -> tempfile::TempDir {
     std::fs::create_dir_all(d.path().join("gruppe/wahlen/.git")).unwrap();
     std::fs::write(d.path().join("gruppe/wahlen/README"), "SPDX-License-Identifier: MIT\n").unwrap();
     d
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() { out.extend(walk(&p)) } else { out.push(p) }
-    }
-    out
 }
 
 #[test]

@@ -1,25 +1,14 @@
 //! Incremental rescans (`scan --result-cache DIR`): the same results as a scan without the
 //! cache, served from the cache for unchanged files, detected afresh for changed ones.
 
+mod fs_support;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/estate-multi")
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for e in std::fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        let t = to.join(p.file_name().unwrap());
-        if p.is_dir() {
-            std::fs::create_dir_all(&t).unwrap();
-            copy_tree(&p, &t);
-        } else {
-            std::fs::copy(&p, &t).unwrap();
-        }
-    }
 }
 
 fn scan(estate_file: &Path, cache: Option<&Path>) -> Value {
@@ -46,7 +35,7 @@ fn rescans_from_the_cache_give_the_same_inventory_and_see_changes() {
     let d = tempfile::tempdir().unwrap();
     let estate = d.path().join("estate");
     std::fs::create_dir_all(&estate).unwrap();
-    copy_tree(&fixture(), &estate);
+    fs_support::copy_tree(&fixture(), &estate);
     let estate_file = estate.join("estate.toml");
     let cache = d.path().join("cache");
 

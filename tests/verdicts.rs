@@ -3,6 +3,8 @@
 //! (concluded license, category, open-source status, review flag, vendor). All mismatches
 //! of all fixtures are reported together.
 
+mod fs_support;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -15,28 +17,12 @@ fn kataster() -> Command {
     Command::cargo_bin("kataster").unwrap()
 }
 
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() { out.extend(walk(&p)) } else { out.push(p) }
-    }
-    out
-}
-
 /// Copy a fixture folder (without its expected.toml) to `to/<name>`, so that the scanned
 /// root's label is the fixture's name.
 fn copy_fixture(src: &Path, to: &Path) -> PathBuf {
     let root = to.join(src.file_name().unwrap());
-    for entry in walk(src) {
-        let rel = entry.strip_prefix(src).unwrap();
-        if rel == Path::new("expected.toml") {
-            continue;
-        }
-        let dest = root.join(rel);
-        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
-        std::fs::copy(&entry, &dest).unwrap();
-    }
+    fs_support::copy_tree(src, &root);
+    std::fs::remove_file(root.join("expected.toml")).unwrap();
     root
 }
 
