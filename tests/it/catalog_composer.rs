@@ -1,8 +1,7 @@
 //! Composer cataloger: a lock and vendor/ written by composer from path repositories, a
 //! Drupal lock with `replace`, `provide` and dev packages, a truncated lock.
 
-mod eco_support;
-use eco_support::*;
+use crate::eco_support::*;
 use kataster::ecosystems::PackageRole;
 use kataster::inventory::model::Scope;
 

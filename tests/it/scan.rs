@@ -1,7 +1,7 @@
 //! End-to-end tests of `kataster scan` on the fixture estate: what is found, the
 //! diagnostics for bad input, determinism and exit codes.
 
-use assert_cmd::Command;
+use crate::kataster;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -11,10 +11,6 @@ fn fixtures() -> PathBuf {
 
 fn estate() -> PathBuf {
     fixtures().join("estate")
-}
-
-fn kataster() -> Command {
-    Command::cargo_bin("kataster").unwrap()
 }
 
 fn scan_json(root: &Path) -> Value {
@@ -133,14 +129,15 @@ fn unreadable_folder_and_oversized_file_give_diagnostics() {
         // The unprivileged user may not reach the build folder (a checkout under /root):
         // run a copy of the binary from the temporary folder.
         let bin = dir.path().join("kataster");
-        std::fs::copy(assert_cmd::cargo::cargo_bin("kataster"), &bin).unwrap();
+        std::fs::copy(crate::support::kataster_path(), &bin).unwrap();
         std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
         let mut c = std::process::Command::new("setpriv");
         c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(&bin);
         c
     } else {
-        std::process::Command::new(assert_cmd::cargo::cargo_bin("kataster"))
+        std::process::Command::new(crate::support::kataster_path())
     };
+    crate::support::isolate(&mut cmd);
     let out = cmd.arg("scan").arg(&root).args(["-o", "json", "-q", "--max-file-size", "1000000"]).output().unwrap();
     std::fs::set_permissions(root.join("secret"), std::fs::Permissions::from_mode(0o755)).unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
@@ -252,30 +249,34 @@ fn scan_json_many(roots: &[PathBuf]) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-/// Crate sources from the local Cargo registry: real open-source projects, thousands of files.
-fn registry_crates(prefixes: &[&str]) -> Vec<PathBuf> {
-    let home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo"));
-    let mut out = Vec::new();
-    for index in std::fs::read_dir(home.join("registry/src")).into_iter().flatten().flatten() {
-        for krate in std::fs::read_dir(index.path()).into_iter().flatten().flatten() {
-            let name = krate.file_name().to_string_lossy().into_owned();
-            if prefixes.iter().any(|p| name.starts_with(p) && name[p.len()..].starts_with(|c: char| c.is_ascii_digit()))
-            {
-                out.push(krate.path());
-            }
-        }
-    }
-    out.sort();
-    out
+/// Source folders of crates kataster itself depends on: real open-source projects, thousands
+/// of files, present wherever kataster was built. Cargo tells where they are
+/// (`cargo metadata`), whatever the machine's CARGO_HOME.
+fn registry_crates(names: &[&str]) -> Vec<PathBuf> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--locked", "--offline"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "cargo metadata: {}", String::from_utf8_lossy(&out.stderr));
+    let meta: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut dirs: Vec<PathBuf> = meta["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| names.contains(&p["name"].as_str().unwrap()) && p["source"].is_string())
+        .map(|p| Path::new(p["manifest_path"].as_str().unwrap()).parent().unwrap().to_path_buf())
+        .collect();
+    dirs.sort();
+    dirs
 }
 
 #[test]
 fn real_projects_of_thousands_of_files_scan_without_panic() {
     // Dependencies of kataster itself, so they are present wherever it was built.
-    let roots = registry_crates(&["spdx-", "libc-", "rust_xlsxwriter-", "serde-saphyr-"]);
-    assert!(roots.len() >= 4, "crate sources not found in the Cargo registry: {roots:?}");
+    let roots = registry_crates(&["spdx", "libc", "rust_xlsxwriter", "serde-saphyr"]);
+    assert!(roots.len() >= 4, "crate sources not found by cargo metadata: {roots:?}");
     let out = kataster().arg("scan").args(&roots).args(["-q", "-o", "json"]).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");

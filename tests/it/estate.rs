@@ -2,9 +2,9 @@
 //! listed but missing): repositories and department roll-ups, discovery by `.git`, shards
 //! and their merge.
 
-mod fs_support;
+use crate::fs_support;
+use crate::kataster;
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -14,10 +14,6 @@ fn root() -> PathBuf {
 
 fn estate_file() -> PathBuf {
     root().join("fixtures/estate-multi/estate.toml")
-}
-
-fn kataster() -> Command {
-    Command::cargo_bin("kataster").unwrap()
 }
 
 fn run_json(args: &[&str]) -> Value {

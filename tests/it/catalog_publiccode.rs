@@ -2,9 +2,7 @@
 //! real file of an Italian health authority (proprietary and hardware dependencies) and
 //! an OpenCoDE-style file with open ones.
 
-mod catalog_support;
-
-use catalog_support::*;
+use crate::catalog_support::*;
 
 fn dependency_ids(inv: &serde_json::Value) -> Vec<String> {
     let mut ids: Vec<String> = inv["components"]

@@ -2,11 +2,9 @@
 //! registry cache (crates' own Cargo.toml and license files), an `npm ci` node_modules and
 //! a `python -m venv` + pip environment. No network: `online` is off throughout.
 
-mod resolve_support;
-
+use crate::resolve_support::{dep, fixtures};
 use kataster::inventory::model::*;
 use kataster::resolve::{self, Env, ResolveOptions, RootRef};
-use resolve_support::{dep, fixtures};
 use std::path::Path;
 
 /// An environment with no caches at all unless a test names them.

@@ -6,7 +6,6 @@
 //! naming the missing tool; `KATASTER_SKIP_EXTERNAL_VALIDATORS=1` skips those checks
 //! explicitly (the rest of each test still runs).
 
-use assert_cmd::Command;
 use kataster::inventory::model::Inventory;
 use kataster::report::{self, Format, Lang, ReportOptions};
 use serde_json::Value;
@@ -26,18 +25,22 @@ fn validators() -> PathBuf {
     manifest_dir().join("tests/reports-validators")
 }
 
+/// How long an external validator or the browser may take before the test fails.
+const EXTERNAL_LIMIT: std::time::Duration = std::time::Duration::from_secs(180);
+
 fn skip_external() -> bool {
     std::env::var("KATASTER_SKIP_EXTERNAL_VALIDATORS").is_ok_and(|v| v == "1")
 }
 
-/// Run an external validator. `None` only when external validators are skipped explicitly;
-/// a missing tool otherwise fails the test with what to install.
+/// Run an external validator, stopped after [`EXTERNAL_LIMIT`]. `None` only when external
+/// validators are skipped explicitly; a missing tool otherwise fails the test with what to
+/// install.
 fn external(program: &str, args: &[&str], install: &str) -> Option<Output> {
     if skip_external() {
         eprintln!("KATASTER_SKIP_EXTERNAL_VALIDATORS=1: not running {program}");
         return None;
     }
-    match std::process::Command::new(program).args(args).output() {
+    match crate::run_with_timeout(program, args, EXTERNAL_LIMIT) {
         Ok(o) => Some(o),
         Err(e) => panic!(
             "validator `{program}` could not be run ({e}); install it with `{install}` (see .ci/run), \
@@ -85,7 +88,7 @@ fn run_all(lang: &str) -> Run {
         csv: p("a.csv"),
         _dir: dir,
     };
-    let mut cmd = Command::cargo_bin("kataster").unwrap();
+    let mut cmd = crate::kataster();
     cmd.arg("scan").arg(estate()).args(["-q", "--no-local-caches", "--lang", lang]);
     for (format, path) in [
         ("cyclonedx-json", &run.cdx),
@@ -428,9 +431,19 @@ fn html_loads_offline_in_chromium_without_script_errors() {
     }
     let inv = inventory();
     let url = format!("file://{}", run.html.display());
+    let profile = tempfile::tempdir().unwrap();
+    let profile_arg = format!("--user-data-dir={}", profile.path().display());
     let Some(out) = external(
         "chromium",
-        &["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--dump-dom", &url],
+        &[
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            &profile_arg,
+            "--dump-dom",
+            &url,
+        ],
         "apt-get install -y chromium",
     ) else {
         return;
@@ -546,11 +559,10 @@ fn snapshots_of_the_sboms_and_the_html() {
 
 #[test]
 fn unknown_format_and_language_are_usage_errors() {
-    let out =
-        Command::cargo_bin("kataster").unwrap().arg("scan").arg(estate()).args(["--lang", "fr"]).output().unwrap();
+    let out = crate::kataster().arg("scan").arg(estate()).args(["--lang", "fr"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown language `fr`"));
-    let out = Command::cargo_bin("kataster").unwrap().arg("scan").arg(estate()).args(["-o", "pdf"]).output().unwrap();
+    let out = crate::kataster().arg("scan").arg(estate()).args(["-o", "pdf"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cyclonedx-json"));
 }

@@ -1,7 +1,6 @@
 //! Helpers shared by the cataloger tests: fixture paths and scanning through the binary.
 #![allow(dead_code)]
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -11,8 +10,7 @@ pub fn fixture(rel: &str) -> PathBuf {
 
 /// `kataster scan ROOT -o json`, which must succeed.
 pub fn scan(root: &Path) -> Value {
-    let out =
-        Command::cargo_bin("kataster").unwrap().arg("scan").arg(root).args(["-o", "json", "-q"]).output().unwrap();
+    let out = crate::kataster().arg("scan").arg(root).args(["-o", "json", "-q"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).unwrap()
 }

@@ -1,9 +1,8 @@
 //! `kataster check --baseline OLD.json`: a merge request fails only on findings the
 //! baseline does not have.
 
-mod fs_support;
+use crate::fs_support;
 
-use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
 fn fixture() -> PathBuf {
@@ -11,15 +10,7 @@ fn fixture() -> PathBuf {
 }
 
 fn check(root: &Path, policy: &Path, extra: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("kataster")
-        .unwrap()
-        .arg("check")
-        .arg(root)
-        .arg("--policy")
-        .arg(policy)
-        .args(extra)
-        .output()
-        .unwrap();
+    let out = crate::kataster().arg("check").arg(root).arg("--policy").arg(policy).args(extra).output().unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -1,18 +1,14 @@
 //! `kataster diff`: two real scans of the fixture estate, a month apart (the `steuer`
 //! repository moved to the lockfile in `fixtures/estate-multi/next/`), and policy findings.
 
-mod fs_support;
+use crate::fs_support;
+use crate::kataster;
 
-use assert_cmd::Command;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/estate-multi")
-}
-
-fn kataster() -> Command {
-    Command::cargo_bin("kataster").unwrap()
 }
 
 fn scan(estate_file: &Path) -> Value {

@@ -2,9 +2,9 @@
 //! declared and detected licenses, the policy (rules, exceptions with expiry, clarifications
 //! pinned to file hashes) and the exit codes.
 
-mod fs_support;
+use crate::fs_support;
+use crate::kataster;
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -14,10 +14,6 @@ fn fixtures() -> PathBuf {
 
 fn policy_fixture(name: &str) -> PathBuf {
     fixtures().join("policy").join(name)
-}
-
-fn kataster() -> Command {
-    Command::cargo_bin("kataster").unwrap()
 }
 
 struct Run {

@@ -1,8 +1,7 @@
 //! Go cataloger on real files made by the go command: go.mod, go.sum and
 //! vendor/modules.txt of one module, and corrupt copies of them.
 
-mod eco_support;
-use eco_support::*;
+use crate::eco_support::*;
 use kataster::ecosystems::PackageRole;
 use kataster::inventory::model::Scope;
 

@@ -1,8 +1,7 @@
 //! Maven cataloger: a multi-module build (one project per module, interpolation, managed
 //! versions, scopes, licenses), a packaged artifact's META-INF records, a truncated pom.
 
-mod eco_support;
-use eco_support::*;
+use crate::eco_support::*;
 use kataster::ecosystems::PackageRole;
 use kataster::inventory::model::Scope;
 

@@ -3,9 +3,7 @@
 //! versions, purls, scopes and edges, and the merge of lockfile and installed sightings
 //! into one component, end to end through the binary.
 
-mod catalog_support;
-
-use catalog_support::*;
+use crate::catalog_support::*;
 use kataster::ecosystems::{Catalog, ManifestFile, Package, PackageRole, npm};
 use kataster::inventory::model::Scope;
 use std::collections::BTreeSet;

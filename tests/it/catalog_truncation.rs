@@ -2,8 +2,7 @@
 //! every prefix of every fixture file (cut every few bytes, also inside multi-byte
 //! characters) parses or fails with a `ParseError`.
 
-mod eco_support;
-use eco_support::fixtures;
+use crate::eco_support::fixtures;
 use kataster::ecosystems::{ManifestFile, claimants};
 
 fn files_under(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {

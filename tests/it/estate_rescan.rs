@@ -1,9 +1,8 @@
 //! Incremental rescans (`scan --result-cache DIR`): the same results as a scan without the
 //! cache, served from the cache for unchanged files, detected afresh for changed ones.
 
-mod fs_support;
+use crate::fs_support;
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -12,7 +11,7 @@ fn fixture() -> PathBuf {
 }
 
 fn scan(estate_file: &Path, cache: Option<&Path>) -> Value {
-    let mut cmd = Command::cargo_bin("kataster").unwrap();
+    let mut cmd = crate::kataster();
     cmd.args(["scan", "-q", "-o", "json", "--estate-file"]).arg(estate_file);
     if let Some(c) = cache {
         cmd.arg("--result-cache").arg(c);

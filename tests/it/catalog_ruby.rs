@@ -2,8 +2,7 @@
 //! Gemfile's groups, gemspecs (project and installed), a lock with platform gems and
 //! CHECKSUMS, and a truncated lock.
 
-mod eco_support;
-use eco_support::*;
+use crate::eco_support::*;
 use kataster::ecosystems::PackageRole;
 use kataster::inventory::model::Scope;
 

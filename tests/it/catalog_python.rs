@@ -3,9 +3,7 @@
 //! with its normalized name, purl, scope and edges, and the merge of requirement, lockfile
 //! and installed sightings into one component, end to end through the binary.
 
-mod catalog_support;
-
-use catalog_support::*;
+use crate::catalog_support::*;
 use kataster::ecosystems::{Catalog, ManifestFile, Package, PackageRole, python};
 use kataster::inventory::model::Scope;
 

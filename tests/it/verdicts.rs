@@ -3,18 +3,14 @@
 //! (concluded license, category, open-source status, review flag, vendor). All mismatches
 //! of all fixtures are reported together.
 
-mod fs_support;
+use crate::fs_support;
+use crate::kataster;
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 fn verdict_fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join("verdicts")
-}
-
-fn kataster() -> Command {
-    Command::cargo_bin("kataster").unwrap()
 }
 
 /// Copy a fixture folder (without its expected.toml) to `to/<name>`, so that the scanned

@@ -2,13 +2,10 @@
 //! success, 404, 429 with Retry-After, a timeout, malformed JSON, a redirect, the on-disk
 //! cache, and the proof that without `--online` no request is made. Never reaches the internet.
 
-use assert_cmd::Command;
-mod resolve_support;
-
+use crate::resolve_support::{dep, fixtures};
 use kataster::inventory::model::*;
 use kataster::resolve::http::HttpSettings;
 use kataster::resolve::{self, Env, ResolveOptions, RootRef};
-use resolve_support::{dep, fixtures};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -255,7 +252,7 @@ fn redirects_are_followed() {
 fn scan_cargo_fixture(reg: &Registry, online: bool) -> Value {
     let f = fixtures().join("cargo");
     let home = tempfile::tempdir().unwrap();
-    let mut cmd = Command::cargo_bin("kataster").unwrap();
+    let mut cmd = crate::kataster();
     cmd.arg("scan")
         .arg(f.join("project"))
         .args(["-o", "json", "-q", "--registry"])

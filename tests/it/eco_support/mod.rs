@@ -2,7 +2,6 @@
 //! catalogers that claim it, by path and name), and scan a fixture folder end to end.
 #![allow(dead_code)]
 
-use assert_cmd::Command;
 use kataster::ecosystems::{self, Catalog, ManifestFile, Package, ParseError};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -35,8 +34,7 @@ pub fn pkg<'a>(cat: &'a Catalog, key: &str) -> &'a Package {
 
 /// `kataster scan DIR -o json`.
 pub fn scan_json(root: &Path) -> Value {
-    let out =
-        Command::cargo_bin("kataster").unwrap().arg("scan").arg(root).args(["-o", "json", "-q"]).output().unwrap();
+    let out = crate::kataster().arg("scan").arg(root).args(["-o", "json", "-q"]).output().unwrap();
     assert!(matches!(out.status.code(), Some(0) | Some(1)), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).expect("json output")
 }

@@ -1,7 +1,7 @@
 //! The history database (`scan --db`, `merge --db`), its migrations, and the dashboard
 //! drawn from two scans of the fixture estate.
 
-use assert_cmd::Command;
+use crate::kataster;
 use kataster::history::{History, SCHEMA_VERSION, dashboard};
 use rusqlite::Connection;
 use serde_json::{Value, json};
@@ -9,10 +9,6 @@ use std::path::{Path, PathBuf};
 
 fn estate_file() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/estate-multi/estate.toml")
-}
-
-fn kataster() -> Command {
-    Command::cargo_bin("kataster").unwrap()
 }
 
 fn count(conn: &Connection, sql: &str) -> i64 {

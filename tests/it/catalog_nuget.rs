@@ -2,8 +2,7 @@
 //! target frameworks, `Project` and `CentralTransitive` entries), a packages.config project
 //! with restored nuspecs, and truncated files.
 
-mod eco_support;
-use eco_support::*;
+use crate::eco_support::*;
 use kataster::ecosystems::PackageRole;
 use kataster::inventory::model::Scope;
 

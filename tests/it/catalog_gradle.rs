@@ -1,8 +1,7 @@
 //! Gradle cataloger: lockfiles of a multi-project build (configurations to scopes, the
 //! build script's own lockfile) and a damaged lockfile.
 
-mod eco_support;
-use eco_support::*;
+use crate::eco_support::*;
 use kataster::ecosystems::PackageRole;
 use kataster::inventory::model::Scope;
 
