@@ -399,27 +399,42 @@ fn scan_inventory(args: &ScanArgs) -> Result<crate::inventory::Inventory, i32> {
     Ok(inv)
 }
 
-/// The SBOM's authors (given, else the maintenance contacts of the scanned publiccode.yml
-/// files) and the supplier of the scanned projects, also set on the projects and loose files
-/// that name no supplier of their own.
+/// The SBOM's authors (given, else, outside estate scans, the maintenance contacts of the
+/// roots' publiccode.yml) and the supplier of the scanned projects (given, else per root the
+/// `legal.mainCopyrightOwner`/`repoOwner` of the publiccode.yml at its top), set on the
+/// projects and loose files that name no supplier of their own.
 fn set_sbom_parties(inv: &mut crate::inventory::Inventory, authors: &[String], supplier: Option<&str>) {
     use crate::inventory::model::ComponentKind;
+    // A root's own publiccode.yml: the one at its top, which describes the repository.
+    let publiccode = |c: &&crate::inventory::model::Component| {
+        c.kind == ComponentKind::Project
+            && c.ecosystem == "publiccode"
+            && c.locations.iter().any(|l| l.starts_with("publiccode.yml") || l.starts_with("publiccode.yaml"))
+    };
     let mut authors: Vec<String> = authors.iter().map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect();
-    if authors.is_empty() {
-        let contacts =
-            inv.components.iter().filter(|c| c.kind == ComponentKind::Project && c.ecosystem == "publiccode");
-        for a in contacts.flat_map(|c| &c.authors) {
+    if authors.is_empty() && inv.repositories.is_empty() {
+        for a in inv.components.iter().filter(publiccode).flat_map(|c| &c.authors) {
             if !authors.contains(a) {
                 authors.push(a.clone());
             }
         }
     }
     inv.scan.sbom_authors = authors;
-    let Some(supplier) = supplier.map(str::trim).filter(|s| !s.is_empty()) else { return };
-    inv.scan.supplier = Some(supplier.to_string());
+    let given = supplier.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    inv.scan.supplier = given.clone();
+    let mut per_root: std::collections::BTreeMap<String, Option<String>> = std::collections::BTreeMap::new();
+    for r in &inv.scan.roots {
+        let mut owners =
+            inv.components.iter().filter(publiccode).filter(|c| c.root == r.label).filter_map(|c| c.supplier.clone());
+        let own = match (owners.next(), owners.next()) {
+            (Some(one), None) => Some(one),
+            _ => None,
+        };
+        per_root.insert(r.label.clone(), given.clone().or(own));
+    }
     for c in &mut inv.components {
         if matches!(c.kind, ComponentKind::Project | ComponentKind::Files) && c.supplier.is_none() {
-            c.supplier = Some(supplier.to_string());
+            c.supplier = per_root.get(&c.root).cloned().flatten();
         }
     }
 }

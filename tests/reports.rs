@@ -576,7 +576,7 @@ fn sbom_run(extra: &[&str]) -> SbomRun {
         .env_remove("CARGO_HOME")
         .arg("scan")
         .arg(fixture.join("buergerportal"))
-        .args(["-q", "--no-local-caches", "--supplier", "Stadt Musterstadt <it@musterstadt.example>"])
+        .args(["-q", "--no-local-caches"])
         .args(extra)
         .arg("-o")
         .arg(format!("cyclonedx-json={}", run.cdx.display()))
@@ -610,7 +610,8 @@ fn bsi_rows(file: &Path) -> Option<Vec<(String, bool)>> {
 
 #[test]
 fn sboms_of_a_project_resolvable_offline_name_every_supplier_and_pass_the_ntia_check() {
-    let run = sbom_run(&["--cache-dir", &cargo_cache_arg()]);
+    let cache = cargo_cache_arg();
+    let run = sbom_run(&["--cache-dir", &cache, "--supplier", "Stadt Musterstadt <it@musterstadt.example>"]);
     if let Some(out) = python("cyclonedx_validate.py", &run.cdx) {
         assert!(
             out.status.success(),
@@ -664,8 +665,8 @@ fn sboms_of_a_project_resolvable_offline_name_every_supplier_and_pass_the_ntia_c
     );
     let strip = component(comps, "name", "strip-ansi");
     assert_eq!(strip["authors"][0], serde_json::json!({"name": "Sindre Sorhus", "email": "sindresorhus@gmail.com"}));
-    let web = component(comps, "name", "buergerportal-web");
-    assert_eq!(web["supplier"]["contact"][0]["email"], "it@musterstadt.example");
+    let cargo = component(comps, "name", "zaehlerstand");
+    assert_eq!(cargo["supplier"]["contact"][0]["email"], "it@musterstadt.example", "--supplier");
     // The lockfiles' graph: the project on its direct dependencies, is-odd on is-number.
     let deps = &bom["dependencies"];
     let is_odd = component(deps, "ref", "buergerportal:pkg:npm/is-odd@3.0.1");
@@ -686,11 +687,14 @@ fn sboms_of_a_project_resolvable_offline_name_every_supplier_and_pass_the_ntia_c
     assert_eq!(itoa["supplier"], "Person: David Tolnay (dtolnay@gmail.com)");
     assert_eq!(itoa["originator"], "Person: David Tolnay (dtolnay@gmail.com)");
     let web = component(&doc["packages"], "name", "buergerportal-web");
-    assert_eq!(web["supplier"], "Organization: Stadt Musterstadt (it@musterstadt.example)");
+    assert_eq!(web["supplier"], "Organization: Stadt Musterstadt (it@musterstadt.example)", "package.json's author");
+    let cargo = component(&doc["packages"], "name", "zaehlerstand");
+    assert_eq!(cargo["supplier"], "Organization: Stadt Musterstadt (it@musterstadt.example)", "--supplier");
 }
 
 #[test]
 fn sbom_author_option_wins_and_suppliers_stay_unknown_where_no_metadata_names_them() {
+    // `--supplier` not given either: the publiccode.yml at the top names the owner.
     // Without the Cargo cache the crates' authors are not known: exactly they fall short.
     let run = sbom_run(&["--sbom-author", "Person: Erika Mustermann <erika@musterstadt.example>"]);
     let doc = read_json(&run.spdx);
@@ -700,6 +704,10 @@ fn sbom_author_option_wins_and_suppliers_stay_unknown_where_no_metadata_names_th
     assert_eq!(bom["metadata"]["authors"][0]["name"], "Erika Mustermann");
     let itoa = component(&bom["components"], "name", "itoa");
     assert!(itoa.get("supplier").is_none() && itoa.get("authors").is_none(), "nothing invented: {itoa}");
+    // No --supplier: the projects' supplier is the owner publiccode.yml names.
+    assert_eq!(bom["metadata"].get("supplier"), None);
+    let cargo = component(&doc["packages"], "name", "zaehlerstand");
+    assert_eq!(cargo["supplier"], "Organization: Stadt Musterstadt");
     if let Some(r) = sbomcheck(&run.spdx, "ntia") {
         assert_eq!(lacking(&r, "componentSuppliers"), ["itoa", "ryu"], "{r}");
         assert_eq!(r["authorNameProvided"], true, "{r}");
