@@ -145,11 +145,38 @@ pub fn people<'a>(doc: &'a Value, key: &str) -> impl Iterator<Item = String> + '
     doc.get(key).and_then(Value::as_array).into_iter().flatten().filter_map(person)
 }
 
-/// The `author`, then the `maintainers` of a package.json.
+/// The `author`, then the `maintainers` of a package.json; when it names neither, its
+/// `contributors` (the people who made it, as many packages list them instead).
 pub fn parties(doc: &Value) -> Parties {
-    Parties::from_people(doc.get("author").and_then(person).into_iter().chain(people(doc, "maintainers")))
+    let named = Parties::from_people(doc.get("author").and_then(person).into_iter().chain(people(doc, "maintainers")));
+    if named.is_empty() { Parties::from_people(people(doc, "contributors")) } else { named }
 }
 
 pub fn license_of(doc: &Value) -> Option<Found> {
     crate::ecosystems::npm::declared_license(doc).map(Found::Declared)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn author_then_maintainers_else_contributors() {
+        let doc: Value = serde_json::from_str(
+            r#"{"author": {"name": "Sindre Sorhus", "email": "sindresorhus@gmail.com", "url": "sindresorhus.com"},
+                "maintainers": ["Jane <jane@example.org>", {"name": "Sindre Sorhus", "email": "sindresorhus@gmail.com"}],
+                "contributors": ["Someone Else"]}"#,
+        )
+        .unwrap();
+        let p = parties(&doc);
+        assert_eq!(p.authors, ["Sindre Sorhus <sindresorhus@gmail.com>", "Jane <jane@example.org>"]);
+        assert_eq!(p.supplier.as_deref(), Some("Sindre Sorhus <sindresorhus@gmail.com>"));
+        let doc: Value = serde_json::from_str(
+            r#"{"name": "etag", "contributors": ["Douglas Christopher Wilson <doug@somethingdoug.com>", "David Björklund <david.bjorklund@gmail.com>"]}"#,
+        )
+        .unwrap();
+        assert_eq!(parties(&doc).supplier.as_deref(), Some("Douglas Christopher Wilson <doug@somethingdoug.com>"));
+        let doc: Value = serde_json::from_str(r#"{"name": "ms", "repository": "vercel/ms"}"#).unwrap();
+        assert!(parties(&doc).is_empty(), "no one named, no one invented");
+    }
 }
