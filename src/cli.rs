@@ -147,6 +147,14 @@ pub struct ScanArgs {
     /// Do not search the machine's default package caches (~/.cargo, ~/.m2, ...).
     #[arg(long)]
     pub no_local_caches: bool,
+    /// The author of the SBOMs, `Name <mail>`, a URL or a name (`Person: ...` for a person);
+    /// repeatable. Default: the maintenance contacts of the roots' publiccode.yml.
+    #[arg(long, value_name = "NAME")]
+    pub sbom_author: Vec<String>,
+    /// The supplier of the scanned projects, `Name <mail>`, a URL or a name: named in the SBOMs
+    /// and set on every project whose manifest names none.
+    #[arg(long, value_name = "NAME")]
+    pub supplier: Option<String>,
 }
 
 /// What `check` fails on.
@@ -369,7 +377,7 @@ fn scan_inventory(args: &ScanArgs) -> Result<crate::inventory::Inventory, i32> {
         policies: crate::policy::PolicySet::default(),
     };
     let mut opts = opts;
-    let inv = if estate {
+    let mut inv = if estate {
         match estate_repositories(args) {
             Ok((repos, diags)) => {
                 let roots: Vec<(String, PathBuf)> = repos.iter().map(|r| (r.name.clone(), r.path.clone())).collect();
@@ -387,7 +395,48 @@ fn scan_inventory(args: &ScanArgs) -> Result<crate::inventory::Inventory, i32> {
         opts.policies = policies_for(args, &roots)?;
         crate::scan::scan(&opts)
     };
+    set_sbom_parties(&mut inv, &args.sbom_author, args.supplier.as_deref());
     Ok(inv)
+}
+
+/// The SBOM's authors (given, else, outside estate scans, the maintenance contacts of the
+/// roots' publiccode.yml) and the supplier of the scanned projects (given, else per root the
+/// `legal.mainCopyrightOwner`/`repoOwner` of the publiccode.yml at its top), set on the
+/// projects and loose files that name no supplier of their own.
+fn set_sbom_parties(inv: &mut crate::inventory::Inventory, authors: &[String], supplier: Option<&str>) {
+    use crate::inventory::model::ComponentKind;
+    // A root's own publiccode.yml: the one at its top, which describes the repository.
+    let publiccode = |c: &&crate::inventory::model::Component| {
+        c.kind == ComponentKind::Project
+            && c.ecosystem == "publiccode"
+            && c.locations.iter().any(|l| l.starts_with("publiccode.yml") || l.starts_with("publiccode.yaml"))
+    };
+    let mut authors: Vec<String> = authors.iter().map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect();
+    if authors.is_empty() && inv.repositories.is_empty() {
+        for a in inv.components.iter().filter(publiccode).flat_map(|c| &c.authors) {
+            if !authors.contains(a) {
+                authors.push(a.clone());
+            }
+        }
+    }
+    inv.scan.sbom_authors = authors;
+    let given = supplier.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    inv.scan.supplier = given.clone();
+    let mut per_root: std::collections::BTreeMap<String, Option<String>> = std::collections::BTreeMap::new();
+    for r in &inv.scan.roots {
+        let mut owners =
+            inv.components.iter().filter(publiccode).filter(|c| c.root == r.label).filter_map(|c| c.supplier.clone());
+        let own = match (owners.next(), owners.next()) {
+            (Some(one), None) => Some(one),
+            _ => None,
+        };
+        per_root.insert(r.label.clone(), given.clone().or(own));
+    }
+    for c in &mut inv.components {
+        if matches!(c.kind, ComponentKind::Project | ComponentKind::Files) && c.supplier.is_none() {
+            c.supplier = per_root.get(&c.root).cloned().flatten();
+        }
+    }
 }
 
 /// Store the inventory in the history database (if one is given) and write the reports.

@@ -192,6 +192,8 @@ pub fn join(roots: Vec<Root>, parts: Vec<RootScan>, policies: &crate::policy::Po
             files_read: read,
             bytes_read: bytes,
             shard: None,
+            sbom_authors: Vec::new(),
+            supplier: None,
         },
         components,
         files,

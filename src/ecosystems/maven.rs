@@ -62,15 +62,21 @@ impl Props {
     /// Replace every `${name}`; `None` when one stays unknown (defined in a parent, the
     /// environment or settings).
     fn interpolate(&self, s: &str) -> Option<String> {
-        let mut out = s.to_string();
-        for _ in 0..10 {
-            let Some(start) = out.find("${") else { return Some(out) };
-            let end = start + out[start..].find('}')?;
-            let value = self.map.get(&out[start + 2..end])?;
-            out.replace_range(start..=end, value);
-        }
-        if out.contains("${") { None } else { Some(out) }
+        interpolate(&self.map, s)
     }
+}
+
+/// Replace every `${name}` in `s` with its value in `map` (values may refer to others, up
+/// to ten rounds); `None` when one stays unknown.
+pub fn interpolate(map: &HashMap<String, String>, s: &str) -> Option<String> {
+    let mut out = s.to_string();
+    for _ in 0..10 {
+        let Some(start) = out.find("${") else { return Some(out) };
+        let end = start + out[start..].find('}')?;
+        let value = map.get(&out[start + 2..end])?;
+        out.replace_range(start..=end, value);
+    }
+    if out.contains("${") { None } else { Some(out) }
 }
 
 fn text_of<'a>(e: &'a Element, name: &str) -> Option<&'a str> {

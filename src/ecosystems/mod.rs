@@ -145,6 +145,8 @@ pub struct Package {
     pub dir: Option<String>,
     pub hashes: Vec<Hash>,
     pub supplier: Option<String>,
+    /// Authors and maintainers the manifest names (`Name <mail>`), in its order.
+    pub authors: Vec<String>,
 }
 
 impl Package {
@@ -164,6 +166,7 @@ impl Package {
             dir: None,
             hashes: Vec::new(),
             supplier: None,
+            authors: Vec::new(),
         }
     }
 

@@ -29,7 +29,33 @@ struct PublicCode {
     name: Option<Spanned<String>>,
     software_version: Option<String>,
     legal: Legal,
+    maintenance: Maintenance,
     depends_on: DependsOn,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Maintenance {
+    contacts: Vec<Contact>,
+}
+
+/// A maintenance contact: who answers for the software (`name`, optional `email`).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Contact {
+    name: Option<String>,
+    email: Option<String>,
+}
+
+impl Contact {
+    /// `Name <mail>`, the name alone, or `None` without a name.
+    fn person(&self) -> Option<String> {
+        let name = self.name.as_deref().map(str::trim).filter(|n| !n.is_empty())?;
+        Some(match self.email.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+            Some(mail) => format!("{name} <{mail}>"),
+            None => name.to_string(),
+        })
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -78,6 +104,7 @@ fn parse(file: &ManifestFile) -> Result<Catalog, ParseError> {
     project.declared_license =
         doc.legal.license.as_deref().filter(|l| !l.trim().is_empty()).map(DeclaredLicense::from_raw);
     project.supplier = doc.legal.main_copyright_owner.or(doc.legal.repo_owner);
+    project.authors = doc.maintenance.contacts.iter().filter_map(Contact::person).collect();
 
     let mut deps = Vec::new();
     for (list, kind) in [
@@ -135,7 +162,7 @@ mod tests {
 
     #[test]
     fn project_license_and_declared_dependencies() {
-        let c = run("publiccodeYmlVersion: \"0.4\"\nname: Meldewesen\nsoftwareVersion: \"2.3.0\"\nlegal:\n  license: EUPL-1.2\n  mainCopyrightOwner: Stadt Musterhausen\ndependsOn:\n  open:\n    - name: PostgreSQL\n      version: \"15\"\n    - name: Redis\n      versionMin: \"6\"\n      optional: true\n  proprietary:\n    - name: Oracle Database\n      versionMin: \"19c\"\n  hardware:\n    - name: Kartenleser\n").unwrap();
+        let c = run("publiccodeYmlVersion: \"0.4\"\nname: Meldewesen\nsoftwareVersion: \"2.3.0\"\nlegal:\n  license: EUPL-1.2\n  mainCopyrightOwner: Stadt Musterhausen\nmaintenance:\n  type: internal\n  contacts:\n    - name: Erika Mustermann\n      email: it@musterhausen.example\n      affiliation: Hauptamt\n    - name: Max Beispiel\n    - email: nameless@musterhausen.example\ndependsOn:\n  open:\n    - name: PostgreSQL\n      version: \"15\"\n    - name: Redis\n      versionMin: \"6\"\n      optional: true\n  proprietary:\n    - name: Oracle Database\n      versionMin: \"19c\"\n  hardware:\n    - name: Kartenleser\n").unwrap();
         let p = &c.packages[0];
         assert_eq!(
             (p.role, p.name.as_str(), p.version.as_deref()),
@@ -144,6 +171,7 @@ mod tests {
         assert_eq!(p.dir.as_deref(), Some("fachverfahren"));
         assert_eq!(p.declared_license.as_ref().unwrap().expression.as_deref(), Some("EUPL-1.2"));
         assert_eq!(p.supplier.as_deref(), Some("Stadt Musterhausen"));
+        assert_eq!(p.authors, ["Erika Mustermann <it@musterhausen.example>", "Max Beispiel"]);
         assert_eq!(p.dependencies.len(), 4);
         let d: Vec<_> = c.packages[1..]
             .iter()
@@ -160,10 +188,10 @@ mod tests {
         assert_eq!(
             d,
             vec![
-                ("PostgreSQL", Some("15"), Scope::Runtime, Some(9), Some(OPEN_SOURCE)),
-                ("Redis", None, Scope::Optional, Some(11), Some(OPEN_SOURCE)),
-                ("Oracle Database", None, Scope::Runtime, Some(15), Some(super::super::PROPRIETARY)),
-                ("Kartenleser", None, Scope::Runtime, Some(18), None),
+                ("PostgreSQL", Some("15"), Scope::Runtime, Some(17), Some(OPEN_SOURCE)),
+                ("Redis", None, Scope::Optional, Some(19), Some(OPEN_SOURCE)),
+                ("Oracle Database", None, Scope::Runtime, Some(23), Some(super::super::PROPRIETARY)),
+                ("Kartenleser", None, Scope::Runtime, Some(26), None),
             ]
         );
         assert_eq!(c.packages[1].purl.as_deref(), Some("pkg:generic/PostgreSQL@15"));

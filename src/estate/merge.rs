@@ -45,6 +45,8 @@ pub fn merge(parts: Vec<(String, Inventory)>) -> Result<Inventory, MergeError> {
             files_read: 0,
             bytes_read: 0,
             shard: None,
+            sbom_authors: first.scan.sbom_authors.clone(),
+            supplier: first.scan.supplier.clone(),
         },
         components: Vec::new(),
         files: Vec::new(),

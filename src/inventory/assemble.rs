@@ -428,6 +428,7 @@ fn scope_component(label: &str, kind: ComponentKind, id: String, name: String) -
         license_sources: Vec::new(),
         evidence: Vec::new(),
         supplier: None,
+        authors: Vec::new(),
         hashes: Vec::new(),
         classification: None,
     }
@@ -597,6 +598,7 @@ impl Builder<'_> {
             license_sources: Vec::new(),
             evidence: Vec::new(),
             supplier: None,
+            authors: Vec::new(),
             hashes: Vec::new(),
             classification: None,
         }
@@ -726,6 +728,9 @@ impl Builder<'_> {
         };
         if c.supplier.is_none() {
             c.supplier = pkg.supplier.clone();
+        }
+        if c.authors.is_empty() {
+            c.authors = pkg.authors.clone();
         }
         c.hashes.extend(pkg.hashes.iter().cloned());
         if d.dir.is_none() && c.kind == ComponentKind::Dependency {

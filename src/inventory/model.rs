@@ -130,6 +130,14 @@ pub struct ScanInfo {
     /// Set when the scan covered one shard of an estate; `kataster merge` clears it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard: Option<Shard>,
+    /// Who the SBOMs name as their author (`--sbom-author`, else the maintenance contacts
+    /// of the roots' `publiccode.yml`): `Name <mail>`, a URL or a name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sbom_authors: Vec<String>,
+    /// The supplier of the scanned projects (`--supplier`), also set on every project and
+    /// loose-files component that names none of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supplier: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
@@ -287,6 +295,10 @@ pub struct Component {
     /// The supplier or author where a manifest names one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supplier: Option<String>,
+    /// The people and organisations the package metadata names as its authors and
+    /// maintainers (`Name <mail>`, a URL or a name), in the metadata's order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
     /// Artifact hashes recorded by a lockfile (npm integrity, Cargo.lock checksum).
     #[serde(default)]
     pub hashes: Vec<Hash>,

@@ -6,7 +6,7 @@
 //! document's content (everything but the serial number and the timestamp), so the same
 //! inventory gives the same bytes and a rescan with the same findings the same serial.
 
-use super::{Index, content_uuid, enum_name};
+use super::{Index, Party, content_uuid, enum_name};
 use crate::inventory::model::{Component, ComponentKind, Inventory, Scope};
 use serde::Serialize;
 
@@ -35,7 +35,13 @@ struct Metadata {
     timestamp: Option<String>,
     lifecycles: Vec<Lifecycle>,
     tools: Tools,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    authors: Vec<Contact>,
     component: Cdx,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    manufacturer: Option<Organization>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    supplier: Option<Organization>,
     properties: Vec<Property>,
 }
 
@@ -57,7 +63,11 @@ struct Cdx {
     #[serde(rename = "bom-ref", skip_serializing_if = "Option::is_none")]
     bom_ref: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    supplier: Option<Organization>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     manufacturer: Option<Organization>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    authors: Vec<Contact>,
     name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     version: Option<String>,
@@ -89,7 +99,8 @@ struct Organization {
 struct Contact {
     #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<String>,
-    email: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -178,28 +189,15 @@ fn root_ref(label: &str) -> String {
 
 /// `Name <mail@example.org>`, `https://example.org` or a bare name as an organization.
 fn organization(supplier: &str) -> Option<Organization> {
-    let s = supplier.trim();
-    if s.is_empty() {
-        return None;
-    }
-    if s.starts_with("http://") || s.starts_with("https://") {
-        return Some(Organization { name: None, url: vec![s.to_string()], contact: Vec::new() });
-    }
-    if let (Some(open), Some(close)) = (s.find('<'), s.rfind('>'))
-        && open < close
-    {
-        let email = s[open + 1..close].trim();
-        let name = s[..open].trim();
-        let name = (!name.is_empty()).then(|| name.to_string());
-        if email.contains('@') && !email.contains(char::is_whitespace) {
-            return Some(Organization {
-                name: name.clone(),
-                url: Vec::new(),
-                contact: vec![Contact { name, email: email.to_string() }],
-            });
-        }
-    }
-    Some(Organization { name: Some(s.to_string()), url: Vec::new(), contact: Vec::new() })
+    let p = Party::parse(supplier)?;
+    let contact = p.email.map(|email| Contact { name: p.name.clone(), email: Some(email) });
+    Some(Organization { name: p.name, url: p.url.into_iter().collect(), contact: contact.into_iter().collect() })
+}
+
+/// An author as a CycloneDX contact: name and e-mail (a URL alone is given as the name).
+fn contact(author: &str) -> Option<Contact> {
+    let p = Party::parse(author)?;
+    Some(Contact { name: p.name.or(p.url), email: p.email })
 }
 
 fn valid_hex_hash(value: &str) -> bool {
@@ -348,7 +346,9 @@ fn component(c: &Component, idx: &Index) -> Cdx {
             ComponentKind::Files => "file",
         },
         bom_ref: Some(c.id.clone()),
+        supplier: c.supplier.as_deref().and_then(organization),
         manufacturer: c.supplier.as_deref().and_then(organization),
+        authors: c.authors.iter().filter_map(|a| contact(a)).collect(),
         name: c.name.clone(),
         version: c.version.clone().filter(|v| !v.is_empty()),
         scope: match (c.kind, c.scope) {
@@ -379,6 +379,7 @@ fn metadata_component(inv: &Inventory) -> Cdx {
     Cdx {
         kind: "application",
         bom_ref: Some(bom_ref),
+        supplier: inv.scan.supplier.as_deref().and_then(organization),
         name,
         properties: vec![
             prop("kataster:roots", labels.join(", ")),
@@ -445,7 +446,11 @@ fn bom(inv: &Inventory) -> Bom {
                     ..Default::default()
                 }],
             },
+            authors: inv.scan.sbom_authors.iter().filter_map(|a| contact(a)).collect(),
             component: meta,
+            // The organisation that made the SBOM (BSI TR-03183-2: its creator): the first author.
+            manufacturer: inv.scan.sbom_authors.first().and_then(|a| organization(a)),
+            supplier: inv.scan.supplier.as_deref().and_then(organization),
             properties: vec![prop("kataster:inventory-schema-version", inv.schema_version.clone())],
         },
         dependencies: dependencies(inv, &idx, &meta_ref),

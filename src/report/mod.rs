@@ -337,3 +337,63 @@ mod tests {
         assert!(re.is_match(&a), "{a}");
     }
 }
+
+/// A supplier, author or contact as the inventory records it (`Name <mail>`, a URL, a
+/// name), split into what SBOM formats ask for separately.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Party {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub url: Option<String>,
+}
+
+impl Party {
+    /// `None` for an empty text. An `SPDX`-style `Person: `/`Organization: ` prefix is dropped.
+    pub fn parse(text: &str) -> Option<Party> {
+        let s = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let s = s.strip_prefix("Person:").or_else(|| s.strip_prefix("Organization:")).unwrap_or(&s).trim();
+        if s.is_empty() {
+            return None;
+        }
+        if s.starts_with("http://") || s.starts_with("https://") {
+            return Some(Party { url: Some(s.to_string()), ..Party::default() });
+        }
+        let mut rest = s.to_string();
+        let mut url = None;
+        // npm's `Name <mail> (url)`.
+        if let (Some(open), true) = (rest.rfind('('), rest.ends_with(')')) {
+            let inner = rest[open + 1..rest.len() - 1].trim().to_string();
+            if inner.starts_with("http://") || inner.starts_with("https://") {
+                url = Some(inner);
+                rest = rest[..open].trim().to_string();
+            }
+        }
+        let mut email = None;
+        if let (Some(open), Some(close)) = (rest.find('<'), rest.rfind('>'))
+            && open < close
+        {
+            let mail = rest[open + 1..close].trim();
+            if mail.contains('@') && !mail.contains(char::is_whitespace) {
+                email = Some(mail.to_string());
+                rest = format!("{} {}", &rest[..open], &rest[close + 1..]).trim().to_string();
+            }
+        }
+        let name = (!rest.is_empty()).then_some(rest);
+        if name.is_none() && email.is_none() && url.is_none() {
+            return None;
+        }
+        Some(Party { name, email, url })
+    }
+
+    /// Was it written as an SPDX person (`Person: ...`)?
+    pub fn is_person(text: &str) -> Option<bool> {
+        let t = text.trim_start();
+        if t.starts_with("Person:") {
+            Some(true)
+        } else if t.starts_with("Organization:") {
+            Some(false)
+        } else {
+            None
+        }
+    }
+}

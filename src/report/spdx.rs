@@ -6,7 +6,7 @@
 //! the document uses. Unknown values are `NOASSERTION`, never a guess. The document
 //! namespace is a name-based UUID of the content, like the CycloneDX serial number.
 
-use super::{Index, content_uuid, enum_name, license_refs, license_terms, utc_seconds};
+use super::{Index, Party, content_uuid, enum_name, license_refs, license_terms, utc_seconds};
 use crate::inventory::model::{Component, ComponentKind, FileRecord, Inventory};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -48,6 +48,8 @@ struct Package {
     version_info: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     supplier: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    originator: Option<String>,
     download_location: &'static str,
     files_analyzed: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -152,19 +154,36 @@ fn checksum_alg(alg: &str) -> Option<&'static str> {
     }
 }
 
+/// A supplier, author or creator as SPDX writes one: `Organization: Name (mail)` or
+/// `Person: Name (mail)`. Written with `Person:` or `Organization:`, that kind is kept;
+/// otherwise it is `default_kind`.
+fn agent(s: &str, default_kind: &str) -> Option<String> {
+    let p = Party::parse(s)?;
+    let kind = match Party::is_person(s) {
+        Some(true) => "Person",
+        Some(false) => "Organization",
+        None => default_kind,
+    };
+    let name = p.name.or(p.url).unwrap_or_default();
+    Some(match p.email {
+        Some(mail) if name.is_empty() => format!("{kind}: {mail}"),
+        Some(mail) => format!("{kind}: {name} ({mail})"),
+        None => format!("{kind}: {name}"),
+    })
+}
+
 /// `Name <mail>` as an SPDX supplier (`Organization: Name (mail)`).
 fn supplier(s: &str) -> Option<String> {
-    let s = s.trim();
-    if s.is_empty() {
-        return None;
-    }
-    let text = match (s.find('<'), s.rfind('>')) {
-        (Some(open), Some(close)) if open < close => {
-            format!("{} ({})", s[..open].trim(), s[open + 1..close].trim())
-        }
-        _ => s.to_string(),
-    };
-    Some(format!("Organization: {}", text.replace(['\n', '\r'], " ")))
+    agent(s, "Organization")
+}
+
+/// A package's supplier: a person when it is one of the package's authors (the metadata
+/// named no organisation), else an organisation.
+fn package_supplier(c: &Component) -> Option<String> {
+    let s = c.supplier.as_deref()?;
+    let name = |t: &str| Party::parse(t).and_then(|p| p.name);
+    let is_author = name(s).is_some_and(|n| c.authors.iter().any(|a| name(a).as_deref() == Some(n.as_str())));
+    agent(s, if is_author { "Person" } else { "Organization" })
 }
 
 /// The SPDX package verification code of a set of files (SPDX 2.3, clause 7.9): SHA-1 of
@@ -223,7 +242,9 @@ fn package(c: &Component, idx: &Index, ids: &mut Ids) -> (Package, String) {
         spdx_id: spdx_id.clone(),
         name: c.name.clone(),
         version_info: c.version.clone().filter(|v| !v.is_empty()),
-        supplier: Some(c.supplier.as_deref().and_then(supplier).unwrap_or_else(|| NOASSERTION.to_string())),
+        supplier: Some(package_supplier(c).unwrap_or_else(|| NOASSERTION.to_string())),
+        // SPDX has one originator per package: the first author.
+        originator: c.authors.first().and_then(|a| agent(a, "Person")),
         download_location: NOASSERTION,
         files_analyzed: !files.is_empty(),
         package_verification_code: verification_code(&files)
@@ -384,7 +405,13 @@ fn document(inv: &Inventory) -> Document {
         document_namespace: String::new(),
         creation_info: CreationInfo {
             created: utc_seconds(&inv.scan.started_at),
-            creators: vec![format!("Tool: {}-{}", inv.tool.name, inv.tool.version)],
+            creators: inv
+                .scan
+                .sbom_authors
+                .iter()
+                .filter_map(|a| supplier(a))
+                .chain([format!("Tool: {}-{}", inv.tool.name, inv.tool.version)])
+                .collect(),
             license_list_version: spdx_list_version(),
         },
         packages,
@@ -427,6 +454,15 @@ mod tests {
         assert_eq!(utc_seconds("2026-11-27T11:14:15.597915244Z"), "2026-11-27T11:14:15Z");
         assert_eq!(utc_seconds("2026-11-27T12:14:15+01:00"), "2026-11-27T11:14:15Z");
         assert_eq!(supplier("Stadt X <it@x.example>").as_deref(), Some("Organization: Stadt X (it@x.example)"));
+        assert_eq!(
+            agent("Jane Doe <jane@x.example> (https://x.example)", "Person").as_deref(),
+            Some("Person: Jane Doe (jane@x.example)")
+        );
+        assert_eq!(
+            supplier("Person: Max Muster <max@x.example>").as_deref(),
+            Some("Person: Max Muster (max@x.example)")
+        );
+        assert_eq!(supplier("https://x.example").as_deref(), Some("Organization: https://x.example"));
         let mut ids = Ids { used: BTreeSet::new() };
         assert_eq!(ids.make("C", "a:pkg:cargo/b@1.0"), "SPDXRef-C-a-pkg-cargo-b-1.0");
         assert_eq!(ids.make("C", "a:pkg:cargo/b@1.0"), "SPDXRef-C-a-pkg-cargo-b-1.0-2");

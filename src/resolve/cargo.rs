@@ -3,7 +3,7 @@
 //! Reads `Cargo.toml`'s `license`, else `license-file` or the crate's license files.
 
 use super::files::declared_or_files;
-use super::{Env, Found, LicenseSource, Place, Query, Resolution, subdirs};
+use super::{Env, Found, LicenseSource, Parties, Place, Query, Resolution, subdirs};
 use std::path::{Path, PathBuf};
 use toml::{Table, Value};
 
@@ -73,9 +73,16 @@ pub fn read_crate(dir: &Path, name: &str, version: Option<&str>, source: License
     {
         return None;
     }
+    let authors = pkg.get("authors").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str);
+    let parties = Parties::from_people(authors);
+    crate_license(&text, pkg, dir, &manifest, source).map(|r| r.with_parties(parties))
+}
+
+/// The license a crate's manifest declares, else its license file(s).
+fn crate_license(text: &str, pkg: &Table, dir: &Path, manifest: &Path, source: LicenseSource) -> Option<Resolution> {
     let line = |key: &str| text.lines().position(|l| l.trim_start().starts_with(key)).map(|n| n as u32 + 1);
     if let Some(found) = pkg.get("license").and_then(Value::as_str).and_then(Found::declared) {
-        return declared_or_files(Some((found, &manifest, line("license"))), dir, source);
+        return declared_or_files(Some((found, manifest, line("license"))), dir, source);
     }
     if let Some(lf) = pkg.get("license-file").and_then(Value::as_str) {
         let path = dir.join(lf);
@@ -84,6 +91,7 @@ pub fn read_crate(dir: &Path, name: &str, version: Option<&str>, source: License
             let found = super::files::detect_file(&path);
             if !found.is_empty() {
                 return Some(Resolution {
+                    parties: Default::default(),
                     license: Found::Detected(found),
                     source,
                     location: super::display_path(&path),

@@ -3,7 +3,7 @@
 //! and in the global Composer home's `vendor/`. A `license` list means a choice (OR).
 
 use super::files::declared_or_files;
-use super::{Env, Found, LicenseSource, Place, Query, Resolution, display_path};
+use super::{Env, Found, LicenseSource, Parties, Place, Query, Resolution, display_path};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -53,7 +53,8 @@ impl ComposerSource {
                 continue;
             }
             let line = super::npm::line_of_key(&text, "license");
-            return declared_or_files(license_of(&doc).map(|f| (f, manifest.as_path(), Some(line))), &dir, v.source);
+            return declared_or_files(license_of(&doc).map(|f| (f, manifest.as_path(), Some(line))), &dir, v.source)
+                .map(|r| r.with_parties(parties(&doc)));
         }
         None
     }
@@ -78,15 +79,21 @@ fn from_installed_json(vendor: &Path, name: &str, version: Option<&str>, source:
             }
     })?;
     let found = license_of(pkg)?;
+    let parties = parties(pkg);
     let needle = format!("\"name\": \"{name}\"");
     let line = text.lines().position(|l| l.to_ascii_lowercase().contains(&needle)).map(|n| n as u32 + 1);
     if !found.understood() {
         let dir = vendor.join(name);
         if let Some(r) = super::files::from_license_files(&dir, source) {
-            return Some(r);
+            return Some(r.with_parties(parties));
         }
     }
-    Some(Resolution { license: found, source, location: display_path(&path), line })
+    Some(Resolution { parties, license: found, source, location: display_path(&path), line })
+}
+
+/// The `authors` of a composer.json or an installed.json entry.
+pub fn parties(doc: &Value) -> Parties {
+    Parties::from_people(super::npm::people(doc, "authors"))
 }
 
 /// The `license` of a composer.json or a Packagist version record: a string or a list

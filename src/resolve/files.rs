@@ -59,7 +59,13 @@ pub fn from_license_files(dir: &Path, source: LicenseSource) -> Option<Resolutio
     }
     let first = first?;
     all.sort_by(|a, b| a.0.cmp(&b.0));
-    Some(Resolution { license: Found::Detected(all), source, location: display_path(&first), line: None })
+    Some(Resolution {
+        parties: Default::default(),
+        license: Found::Detected(all),
+        source,
+        location: display_path(&first),
+        line: None,
+    })
 }
 
 /// The file a `SEE LICENSE IN <file>` declaration names, read by the detectors.
@@ -74,6 +80,7 @@ fn pointed_file(declared: Option<&Found>, dir: &Path, source: LicenseSource) -> 
     let path = dir.join(name);
     let found = detect_file(&path);
     (!found.is_empty()).then(|| Resolution {
+        parties: Default::default(),
         license: Found::Detected(found),
         source,
         location: display_path(&path),
@@ -90,12 +97,13 @@ pub fn declared_or_files(
 ) -> Option<Resolution> {
     match declared {
         Some((found, path, line)) if found.understood() => {
-            Some(Resolution { license: found, source, location: display_path(path), line })
+            Some(Resolution { parties: Default::default(), license: found, source, location: display_path(path), line })
         }
         other => pointed_file(other.as_ref().map(|o| &o.0), dir, source)
             .or_else(|| from_license_files(dir, source))
             .or_else(|| {
                 other.map(|(found, path, line)| Resolution {
+                    parties: Default::default(),
                     license: found,
                     source,
                     location: display_path(path),

@@ -60,6 +60,56 @@ pub struct Resolution {
     /// The file (absolute path) or URL the license was read from.
     pub location: String,
     pub line: Option<u32>,
+    /// Who the package record names as supplier, authors and maintainers.
+    pub parties: Parties,
+}
+
+impl Resolution {
+    /// The same resolution with the package record's supplier and authors.
+    pub fn with_parties(mut self, parties: Parties) -> Resolution {
+        self.parties = parties;
+        self
+    }
+}
+
+/// The supplier and the authors a package record names (`Name <mail>`, a URL or a name).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Parties {
+    /// The organisation that publishes the package, where the record names one apart from
+    /// its authors (a Maven `<organization>`); otherwise the first author.
+    pub supplier: Option<String>,
+    /// Authors, then maintainers, each once, in the record's order.
+    pub authors: Vec<String>,
+}
+
+impl Parties {
+    /// Authors and maintainers as a record lists them; the first is the supplier.
+    pub fn from_people<I, S>(people: I) -> Parties
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut authors: Vec<String> = Vec::new();
+        for p in people {
+            let p = p.as_ref().split_whitespace().collect::<Vec<_>>().join(" ");
+            if !p.is_empty() && !authors.iter().any(|a| a.eq_ignore_ascii_case(&p)) {
+                authors.push(p);
+            }
+        }
+        Parties { supplier: authors.first().cloned(), authors }
+    }
+
+    /// Put an organisation first as the supplier.
+    pub fn with_supplier(mut self, supplier: Option<String>) -> Parties {
+        if let Some(s) = supplier.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) {
+            self.supplier = Some(s);
+        }
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.supplier.is_none() && self.authors.is_empty()
+    }
 }
 
 /// A license as a package record declares it, or as detected in its license files.
@@ -271,22 +321,38 @@ fn needs_license(c: &Component) -> bool {
         && ECOSYSTEMS.contains(&c.ecosystem.as_str())
 }
 
+/// Does this dependency lack the supplier or authors an SBOM names? (Looked up offline only.)
+fn needs_parties(c: &Component) -> bool {
+    c.kind == ComponentKind::Dependency
+        && (c.supplier.is_none() || c.authors.is_empty())
+        && ECOSYSTEMS.contains(&c.ecosystem.as_str())
+}
+
 /// Resolve the licenses of the components' unlicensed dependencies in place; returns the
 /// diagnostics (registry failures, dependencies nobody knows).
 pub fn resolve(components: &mut [Component], roots: &[RootRef], opts: &ResolveOptions, env: &Env) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let mut unresolved: Vec<(usize, Query)> = Vec::new();
     for root in roots {
+        let mut offline = None;
+        if components.iter().any(|c| maven::unversioned(c, root.label)) {
+            // Versions a parent POM or an imported BOM manages, before licenses are looked up.
+            let o = Offline::new(root.path, opts, env);
+            let registry = opts.online.then(|| online::Registry::new(opts, env));
+            let src = maven::PomSources { root: root.path, local: &o.maven, registry: registry.as_ref() };
+            maven::fill_managed_versions(components, root.label, &src);
+            offline = Some(o);
+        }
         let wanted: Vec<usize> = components
             .iter()
             .enumerate()
-            .filter(|(_, c)| c.root == root.label && needs_license(c))
+            .filter(|(_, c)| c.root == root.label && (needs_license(c) || needs_parties(c)))
             .map(|(i, _)| i)
             .collect();
         if wanted.is_empty() {
             continue;
         }
-        let offline = Offline::new(root.path, opts, env);
+        let offline = offline.unwrap_or_else(|| Offline::new(root.path, opts, env));
         let found: Vec<(usize, Query, Option<Resolution>)> = wanted
             .par_iter()
             .map(|&i| {
@@ -296,6 +362,13 @@ pub fn resolve(components: &mut [Component], roots: &[RootRef], opts: &ResolveOp
             })
             .collect();
         for (i, q, r) in found {
+            if !needs_license(&components[i]) {
+                // Looked up for its supplier and authors only: the license it has stays.
+                if let Some(r) = r {
+                    add_parties(&mut components[i], &r.parties);
+                }
+                continue;
+            }
             match r {
                 Some(r) if r.license.understood() => apply(&mut components[i], r),
                 Some(r) => {
@@ -346,8 +419,20 @@ fn diag(c: &Component, code: &str, message: String) -> Diagnostic {
     Diagnostic { severity: Severity::Info, root: c.root.clone(), path: first_location(c), code: code.into(), message }
 }
 
-/// Record a resolution on a component: the license, its source and its evidence.
+/// Record the supplier and authors of a package record on a component that names none.
+fn add_parties(c: &mut Component, p: &Parties) {
+    if c.supplier.is_none() {
+        c.supplier = p.supplier.clone();
+    }
+    if c.authors.is_empty() {
+        c.authors = p.authors.clone();
+    }
+}
+
+/// Record a resolution on a component: the license, its source and its evidence, and the
+/// supplier and authors the package record names.
 pub fn apply(c: &mut Component, r: Resolution) {
+    add_parties(c, &r.parties);
     match r.license {
         Found::Declared(dl) => {
             if c.declared_license.as_deref().is_some_and(|d| d != crate::inventory::scopes::SEE_LICENSE_FILE) {

@@ -6,7 +6,7 @@
 //! this only answers for components that are still without a license.
 
 use super::files::declared_or_files;
-use super::{Env, Found, LicenseSource, Query, Resolution};
+use super::{Env, Found, LicenseSource, Parties, Query, Resolution};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -25,6 +25,7 @@ struct Installed {
     dir: PathBuf,
     license: Option<(Found, u32)>,
     source: LicenseSource,
+    parties: Parties,
 }
 
 impl NpmSource {
@@ -65,7 +66,7 @@ impl NpmSource {
         let hit = self.index().get(&(q.name.clone(), v.to_string()))?;
         let manifest = hit.dir.join("package.json");
         let declared = hit.license.clone().map(|(f, line)| (f, manifest.as_path(), Some(line)));
-        declared_or_files(declared, &hit.dir, hit.source)
+        declared_or_files(declared, &hit.dir, hit.source).map(|r| r.with_parties(hit.parties.clone()))
     }
 }
 
@@ -104,6 +105,7 @@ fn package(dir: &Path, source: LicenseSource, depth: usize, map: &mut HashMap<(S
             dir: dir.to_path_buf(),
             license,
             source,
+            parties: parties(&doc),
         });
     }
     let nested = dir.join("node_modules");
@@ -120,6 +122,61 @@ pub fn line_of_key(text: &str, key: &str) -> u32 {
 
 /// The license a `package.json` (or a registry's version document) declares, read as the
 /// npm cataloger reads it.
+/// One person of a package.json or composer.json: a string `Name <mail> (url)` as written,
+/// or an object with `name`, `email` and `url` (composer: `homepage`).
+pub fn person(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Object(o) => {
+            let field = |k: &str| o.get(k).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty());
+            match (field("name"), field("email")) {
+                (Some(n), Some(m)) => Some(format!("{n} <{m}>")),
+                (Some(n), None) => Some(n.to_string()),
+                (None, Some(m)) => Some(format!("<{m}>")),
+                (None, None) => field("url").or_else(|| field("homepage")).map(str::to_string),
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The people of a list field (`maintainers`, composer's `authors`).
+pub fn people<'a>(doc: &'a Value, key: &str) -> impl Iterator<Item = String> + 'a {
+    doc.get(key).and_then(Value::as_array).into_iter().flatten().filter_map(person)
+}
+
+/// The `author`, then the `maintainers` of a package.json; when it names neither, its
+/// `contributors` (the people who made it, as many packages list them instead).
+pub fn parties(doc: &Value) -> Parties {
+    let named = Parties::from_people(doc.get("author").and_then(person).into_iter().chain(people(doc, "maintainers")));
+    if named.is_empty() { Parties::from_people(people(doc, "contributors")) } else { named }
+}
+
 pub fn license_of(doc: &Value) -> Option<Found> {
     crate::ecosystems::npm::declared_license(doc).map(Found::Declared)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn author_then_maintainers_else_contributors() {
+        let doc: Value = serde_json::from_str(
+            r#"{"author": {"name": "Sindre Sorhus", "email": "sindresorhus@gmail.com", "url": "sindresorhus.com"},
+                "maintainers": ["Jane <jane@example.org>", {"name": "Sindre Sorhus", "email": "sindresorhus@gmail.com"}],
+                "contributors": ["Someone Else"]}"#,
+        )
+        .unwrap();
+        let p = parties(&doc);
+        assert_eq!(p.authors, ["Sindre Sorhus <sindresorhus@gmail.com>", "Jane <jane@example.org>"]);
+        assert_eq!(p.supplier.as_deref(), Some("Sindre Sorhus <sindresorhus@gmail.com>"));
+        let doc: Value = serde_json::from_str(
+            r#"{"name": "etag", "contributors": ["Douglas Christopher Wilson <doug@somethingdoug.com>", "David Björklund <david.bjorklund@gmail.com>"]}"#,
+        )
+        .unwrap();
+        assert_eq!(parties(&doc).supplier.as_deref(), Some("Douglas Christopher Wilson <doug@somethingdoug.com>"));
+        let doc: Value = serde_json::from_str(r#"{"name": "ms", "repository": "vercel/ms"}"#).unwrap();
+        assert!(parties(&doc).is_empty(), "no one named, no one invented");
+    }
 }

@@ -3,7 +3,7 @@
 //! `ID/VERSION/ID.nuspec` in lower case. The nuspec's `<license type="expression">`, else
 //! its `<license type="file">` (detected), else a well-known `<licenseUrl>`.
 
-use super::{Env, Found, LicenseSource, Place, Query, Resolution, display_path};
+use super::{Env, Found, LicenseSource, Parties, Place, Query, Resolution, display_path};
 use crate::ecosystems::xml;
 use crate::license::DeclaredLicense;
 use std::path::{Path, PathBuf};
@@ -35,8 +35,10 @@ impl NugetSource {
             let nuspec = dir.join(format!("{id}.nuspec"));
             let Some(text) = super::read_small(&nuspec) else { continue };
             let Ok(root) = xml::parse(&text) else { continue };
-            return match nuspec_license(&root) {
+            let parties = nuspec_parties(&root);
+            let found = match nuspec_license(&root) {
                 Some(NuspecLicense::Declared(found, line)) => Some(Resolution {
+                    parties: Default::default(),
                     license: found,
                     source: p.source,
                     location: display_path(&nuspec),
@@ -45,6 +47,7 @@ impl NugetSource {
                 Some(NuspecLicense::File(rel)) => license_file(&dir, &rel, p.source),
                 None => super::files::from_license_files(&dir, p.source),
             };
+            return found.map(|r| r.with_parties(parties));
         }
         None
     }
@@ -59,7 +62,19 @@ fn license_file(dir: &Path, rel: &str, source: LicenseSource) -> Option<Resoluti
     if found.is_empty() {
         return None;
     }
-    Some(Resolution { license: Found::Detected(found), source, location: display_path(&path), line: None })
+    Some(Resolution {
+        parties: Default::default(),
+        license: Found::Detected(found),
+        source,
+        location: display_path(&path),
+        line: None,
+    })
+}
+
+/// The `<authors>` of a nuspec (comma-separated), its first author the supplier.
+pub fn nuspec_parties(root: &xml::Element) -> Parties {
+    let authors = root.child("metadata").and_then(|m| m.child_text("authors")).unwrap_or_default();
+    Parties::from_people(authors.split(','))
 }
 
 /// What a nuspec says about its license.

@@ -133,9 +133,13 @@ impl Registry {
                 let Some(text) = self.text(&url)? else { return Ok(None) };
                 let root = crate::ecosystems::xml::parse(&text).map_err(|e| format!("{url}: {e}"))?;
                 Ok(match super::nuget::nuspec_license(&root) {
-                    Some(super::nuget::NuspecLicense::Declared(license, line)) => {
-                        Some(Resolution { license, source: LicenseSource::Registry, location: url, line: Some(line) })
-                    }
+                    Some(super::nuget::NuspecLicense::Declared(license, line)) => Some(Resolution {
+                        parties: Default::default(),
+                        license,
+                        source: LicenseSource::Registry,
+                        location: url,
+                        line: Some(line),
+                    }),
                     // A license file inside the package: not readable without the package.
                     _ => None,
                 })
@@ -143,10 +147,10 @@ impl Registry {
             "maven" => {
                 let Some(group) = q.namespace.as_deref() else { return Ok(None) };
                 let found = super::maven::licenses_with_parents(group, &q.short_name, version, |g, a, v| {
-                    let url = format!("{base}/{}/{}/{}/{}-{}.pom", g.replace('.', "/"), enc(a), enc(v), enc(a), enc(v));
-                    Ok(self.text(&url)?.map(|t| (t, url)))
+                    self.maven_pom(g, a, v)
                 })?;
-                Ok(found.map(|(license, location, line)| Resolution {
+                Ok(found.map(|(license, location, line, parties)| Resolution {
+                    parties,
                     license,
                     source: LicenseSource::Registry,
                     location,
@@ -155,6 +159,13 @@ impl Registry {
             }
             _ => Ok(None),
         }
+    }
+
+    /// The POM of `group:artifact:version` from the Maven registry, with its URL.
+    pub fn maven_pom(&self, group: &str, artifact: &str, version: &str) -> Result<Option<(String, String)>, String> {
+        let (a, v) = (enc(artifact), enc(version));
+        let url = format!("{}/{}/{a}/{v}/{a}-{v}.pom", self.base("maven"), group.replace('.', "/"));
+        Ok(self.text(&url)?.map(|t| (t, url)))
     }
 
     /// GET a text document; `None` when the registry does not have it.
@@ -173,6 +184,7 @@ impl Registry {
                 let doc: Value = serde_json::from_slice(&b)
                     .map_err(|e| format!("{url}: the registry's answer is not valid JSON: {e}"))?;
                 Ok(read(&doc).map(|license| Resolution {
+                    parties: Default::default(),
                     license,
                     source: LicenseSource::Registry,
                     location: url.to_string(),

@@ -4,7 +4,7 @@
 //! `*.dist-info/METADATA` (or `*.egg-info/PKG-INFO`): `License-Expression`, a short
 //! `License`, license classifiers, else the distribution's license files.
 
-use super::{Env, Found, LicenseSource, Query, Resolution, display_path, file_name, subdirs};
+use super::{Env, Found, LicenseSource, Parties, Query, Resolution, display_path, file_name, subdirs};
 use crate::license::DeclaredLicense;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -77,25 +77,33 @@ impl PythonSource {
         let meta = ["METADATA", "PKG-INFO"].iter().map(|m| dir.join(m)).find(|p| p.is_file())?;
         let text = super::read_small(&meta)?;
         let m = parse_metadata(&text);
+        let parties = m.parties();
+        Self::license(&m, dir, &meta, *source).map(|r| r.with_parties(parties))
+    }
+
+    /// The license of one installed distribution: its metadata's, else its license files.
+    fn license(m: &Metadata, dir: &Path, meta: &Path, source: LicenseSource) -> Option<Resolution> {
         let declared = m.license();
         if let Some((found, line)) = &declared
             && found.understood()
         {
             return Some(Resolution {
+                parties: Default::default(),
                 license: found.clone(),
-                source: *source,
-                location: display_path(&meta),
+                source,
+                location: display_path(meta),
                 line: *line,
             });
         }
         // License files: `licenses/` (metadata 2.4), the dist-info folder itself.
-        super::files::from_license_files(&dir.join("licenses"), *source)
-            .or_else(|| super::files::from_license_files(dir, *source))
+        super::files::from_license_files(&dir.join("licenses"), source)
+            .or_else(|| super::files::from_license_files(dir, source))
             .or_else(|| {
                 declared.map(|(found, line)| Resolution {
+                    parties: Default::default(),
                     license: found,
-                    source: *source,
-                    location: display_path(&meta),
+                    source,
+                    location: display_path(meta),
                     line,
                 })
             })
@@ -165,6 +173,11 @@ pub struct Metadata {
     pub expr_line: Option<u32>,
     pub license_line: Option<u32>,
     pub classifier_line: Option<u32>,
+    /// `Author`, `Author-email`, `Maintainer`, `Maintainer-email`, as written.
+    pub author: Option<String>,
+    pub author_email: Option<String>,
+    pub maintainer: Option<String>,
+    pub maintainer_email: Option<String>,
 }
 
 /// Parse the header block of a core metadata file (RFC 822 style, continuation lines
@@ -184,6 +197,10 @@ pub fn parse_metadata(text: &str) -> Metadata {
                 m.license = Some(v);
                 m.license_line = Some(line);
             }
+            "author" => m.author = Some(v),
+            "author-email" => m.author_email = Some(v),
+            "maintainer" => m.maintainer = Some(v),
+            "maintainer-email" => m.maintainer_email = Some(v),
             "classifier" if v.starts_with("License ::") => {
                 m.classifiers.push(v);
                 m.classifier_line.get_or_insert(line);
@@ -215,6 +232,30 @@ pub fn parse_metadata(text: &str) -> Metadata {
 }
 
 impl Metadata {
+    /// The authors, then the maintainers: `Name <mail>` where the name and e-mail fields
+    /// give both (`Author-email` may itself list `"Name" <mail>` entries, comma-separated).
+    pub fn parties(&self) -> Parties {
+        fn people(name: Option<&str>, email: Option<&str>) -> Vec<String> {
+            let name = name.map(str::trim).filter(|n| !is_unknown(n));
+            let emails: Vec<String> = email
+                .map(|e| {
+                    e.split(',')
+                        .map(|x| x.trim().replace('"', ""))
+                        .filter(|x| !x.is_empty() && !is_unknown(x))
+                        .collect()
+                })
+                .unwrap_or_default();
+            match (name, emails.as_slice()) {
+                (Some(n), [one]) if !one.contains('<') => vec![format!("{n} <{one}>")],
+                (Some(n), []) => vec![n.to_string()],
+                (_, list) => list.iter().map(|e| if e.contains('<') { e.clone() } else { format!("<{e}>") }).collect(),
+            }
+        }
+        let mut all = people(self.author.as_deref(), self.author_email.as_deref());
+        all.extend(people(self.maintainer.as_deref(), self.maintainer_email.as_deref()));
+        Parties::from_people(all)
+    }
+
     /// The best license statement: the expression, a short `License` field that
     /// normalizes, else the license classifiers (several are alternatives).
     pub fn license(&self) -> Option<(Found, Option<u32>)> {
@@ -320,6 +361,21 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(parse_metadata("Name: d\nLicense: UNKNOWN\n").license(), None);
+    }
+
+    #[test]
+    fn authors_and_maintainers_with_their_mail() {
+        let m = parse_metadata(
+            "Name: requests\nAuthor: Kenneth Reitz\nAuthor-email: me@kennethreitz.org\nMaintainer: Nate Prewitt\nMaintainer-email: nate.prewitt@gmail.com\n",
+        );
+        assert_eq!(
+            m.parties().authors,
+            ["Kenneth Reitz <me@kennethreitz.org>", "Nate Prewitt <nate.prewitt@gmail.com>"]
+        );
+        assert_eq!(m.parties().supplier.as_deref(), Some("Kenneth Reitz <me@kennethreitz.org>"));
+        let m = parse_metadata("Name: x\nAuthor-email: \"Jane Doe\" <jane@example.org>, Bob <bob@example.org>\n");
+        assert_eq!(m.parties().authors, ["Jane Doe <jane@example.org>", "Bob <bob@example.org>"]);
+        assert_eq!(parse_metadata("Name: y\nAuthor: UNKNOWN\n").parties(), Parties::default());
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! code and is only read, never run: the `license`/`licenses` assignment is taken from its
 //! text. Several licenses are alternatives (OR); the gem's license files are the fallback.
 
-use super::{Env, Found, LicenseSource, Place, Query, Resolution, display_path, subdirs};
+use super::{Env, Found, LicenseSource, Parties, Place, Query, Resolution, display_path, subdirs};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -79,8 +79,10 @@ impl RubySource {
                 .dir
                 .join("gems")
                 .join(spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
-            return match gemspec_license(&text) {
+            let parties = gemspec_parties(&text);
+            let found = match gemspec_license(&text) {
                 Some((found, line)) if found.understood() => Some(Resolution {
+                    parties: Default::default(),
                     license: found,
                     source: place.source,
                     location: display_path(&spec),
@@ -88,6 +90,7 @@ impl RubySource {
                 }),
                 declared => super::files::from_license_files(&gem_dir, place.source).or_else(|| {
                     declared.map(|(found, line)| Resolution {
+                        parties: Default::default(),
                         license: found,
                         source: place.source,
                         location: display_path(&spec),
@@ -95,31 +98,52 @@ impl RubySource {
                     })
                 }),
             };
+            return found.map(|r| r.with_parties(parties));
         }
         None
     }
 }
 
-/// The license a gemspec's text assigns (`s.licenses = ["MIT".freeze]`, `spec.license = 'MIT'`),
-/// with its line.
-pub fn gemspec_license(text: &str) -> Option<(Found, u32)> {
+/// The strings a gemspec's text assigns to `.FIELD` or `.FIELDs` (`license`, `author`, `email`) (`s.licenses = ["MIT".freeze]`,
+/// `spec.author = 'Jane'`), with the line; the first assignment that has any.
+fn gemspec_strings(text: &str, field: &str) -> Option<(Vec<String>, u32)> {
     static RE: OnceLock<Option<regex::Regex>> = OnceLock::new();
     static STR: OnceLock<Option<regex::Regex>> = OnceLock::new();
-    let re = RE.get_or_init(|| regex::Regex::new(r#"\.licenses?\s*=\s*(\[[^\]]*\]|"[^"]*"|'[^']*')"#).ok()).as_ref()?;
+    let re = RE
+        .get_or_init(|| regex::Regex::new(r#"\.(license|author|email)s?\s*=\s*(\[[^\]]*\]|"[^"]*"|'[^']*')"#).ok())
+        .as_ref()?;
     let strs = STR.get_or_init(|| regex::Regex::new(r#""([^"]*)"|'([^']*)'"#).ok()).as_ref()?;
     for (i, line) in text.lines().enumerate() {
-        let Some(c) = re.captures(line) else { continue };
-        let value = c.get(1)?.as_str();
-        let ids: Vec<String> = strs
+        let Some(c) = re.captures(line).filter(|c| c.get(1).is_some_and(|f| f.as_str() == field)) else { continue };
+        let value = c.get(2)?.as_str();
+        let found: Vec<String> = strs
             .captures_iter(value)
             .filter_map(|m| m.get(1).or_else(|| m.get(2)).map(|x| x.as_str().trim().to_string()))
             .filter(|s| !s.is_empty())
             .collect();
-        if let Some(d) = crate::ecosystems::declared_any_of(&ids) {
-            return Some((Found::Declared(d), i as u32 + 1));
+        if !found.is_empty() {
+            return Some((found, i as u32 + 1));
         }
     }
     None
+}
+
+/// The license a gemspec's text assigns (`s.licenses = ["MIT".freeze]`, `spec.license = 'MIT'`),
+/// with its line.
+pub fn gemspec_license(text: &str) -> Option<(Found, u32)> {
+    let (ids, line) = gemspec_strings(text, "license")?;
+    Some((Found::Declared(crate::ecosystems::declared_any_of(&ids)?), line))
+}
+
+/// The authors a gemspec's text assigns, each with its e-mail where `email` lists as many.
+pub fn gemspec_parties(text: &str) -> Parties {
+    let authors = gemspec_strings(text, "author").map(|a| a.0).unwrap_or_default();
+    let emails = gemspec_strings(text, "email").map(|e| e.0).unwrap_or_default();
+    if authors.len() == emails.len() {
+        Parties::from_people(authors.iter().zip(&emails).map(|(a, e)| format!("{a} <{e}>")))
+    } else {
+        Parties::from_people(authors)
+    }
 }
 
 #[cfg(test)]
@@ -140,5 +164,13 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(gemspec_license("s.name = 'x'\n").is_none());
+    }
+
+    #[test]
+    fn gemspec_authors_with_their_mail() {
+        let t = "  s.authors = [\"Leah Neukirchen\".freeze]\n  s.email = \"leah@vuxu.org\".freeze\n";
+        assert_eq!(gemspec_parties(t).authors, ["Leah Neukirchen <leah@vuxu.org>"]);
+        let t = "  s.authors = [\"A\".freeze, \"B\".freeze]\n  s.email = [\"a@x.org\".freeze]\n";
+        assert_eq!(gemspec_parties(t).authors, ["A", "B"]);
     }
 }

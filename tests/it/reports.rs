@@ -566,3 +566,162 @@ fn unknown_format_and_language_are_usage_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cyclonedx-json"));
 }
+
+/// The real project of `fixtures/sbom/buergerportal` (npm, Cargo and PyPI dependencies with
+/// their installed metadata; `fixtures/sbom/README.md`), scanned with an isolated HOME and
+/// the fixture's Cargo registry cache: CycloneDX and SPDX files in a temporary folder.
+struct SbomRun {
+    _dir: tempfile::TempDir,
+    cdx: PathBuf,
+    spdx: PathBuf,
+}
+
+fn sbom_run(extra: &[&str]) -> SbomRun {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    let fixture = manifest_dir().join("fixtures/sbom");
+    let run = SbomRun { cdx: dir.path().join("p.cdx.json"), spdx: dir.path().join("p.spdx.json"), _dir: dir };
+    let out = Command::cargo_bin("kataster")
+        .unwrap()
+        .env("HOME", &home)
+        .env_remove("CARGO_HOME")
+        .arg("scan")
+        .arg(fixture.join("buergerportal"))
+        .args(["-q", "--no-local-caches"])
+        .args(extra)
+        .arg("-o")
+        .arg(format!("cyclonedx-json={}", run.cdx.display()))
+        .arg("-o")
+        .arg(format!("spdx-json={}", run.spdx.display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    run
+}
+
+fn cargo_cache_arg() -> String {
+    format!("cargo={}", manifest_dir().join("fixtures/sbom/cargo-home").display())
+}
+
+/// The requirement rows of `sbomcheck -c bsi`'s table: (requirement, passed).
+fn bsi_rows(file: &Path) -> Option<Vec<(String, bool)>> {
+    let out = external("sbomcheck", &[file.to_str().unwrap(), "-c", "bsi"], "pip install ntia-conformance-checker")?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    Some(
+        text.lines()
+            .filter_map(|l| l.split_once('|'))
+            .filter_map(|(k, v)| match v.trim() {
+                "True" => Some((k.trim().to_string(), true)),
+                "False" => Some((k.trim().to_string(), false)),
+                _ => None,
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn sboms_of_a_project_resolvable_offline_name_every_supplier_and_pass_the_ntia_check() {
+    let cache = cargo_cache_arg();
+    let run = sbom_run(&["--cache-dir", &cache, "--supplier", "Stadt Musterstadt <it@musterstadt.example>"]);
+    if let Some(out) = python("cyclonedx_validate.py", &run.cdx) {
+        assert!(
+            out.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    if let Some(out) = external("pyspdxtools", &["-i", run.spdx.to_str().unwrap()], "pip install spdx-tools") {
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success() && !text.contains("ERROR"), "pyspdxtools: {text}");
+    }
+    if let Some(r) = sbomcheck(&run.spdx, "ntia") {
+        assert_eq!(r["isNtiaConformant"], true, "{r}");
+        assert_eq!(r["totalNumberComponents"], 14, "{r}");
+    }
+    // BSI TR-03183-2: the checker reads the SBOM creator, the SBOM-URI and dependency
+    // completeness from SPDX 3 documents only; everything else it checks passes.
+    if let Some(rows) = bsi_rows(&run.spdx) {
+        let failed: Vec<&str> = rows.iter().filter(|(_, ok)| !ok).map(|(k, _)| k.as_str()).collect();
+        assert!(rows.len() >= 15, "{rows:?}");
+        assert_eq!(failed, ["Creator of the SBOM", "Dependency Completeness"], "{rows:?}");
+    }
+
+    // CycloneDX: the SBOM's author from publiccode.yml's maintenance contact, the
+    // configured supplier, and each dependency's supplier and authors from its metadata.
+    let bom = read_json(&run.cdx);
+    let meta = &bom["metadata"];
+    assert_eq!(
+        meta["authors"],
+        serde_json::json!([{"name": "Fachbereich IT der Stadt Musterstadt", "email": "sbom@musterstadt.example"}])
+    );
+    assert_eq!(meta["manufacturer"]["contact"][0]["email"], "sbom@musterstadt.example");
+    assert_eq!(meta["supplier"]["name"], "Stadt Musterstadt");
+    assert_eq!(meta["component"]["supplier"]["contact"][0]["email"], "it@musterstadt.example");
+    let comps = &bom["components"];
+    for c in comps.as_array().unwrap() {
+        assert!(c["supplier"]["name"].is_string(), "every component has a supplier: {c}");
+    }
+    let itoa = component(comps, "name", "itoa");
+    assert_eq!(
+        itoa["supplier"],
+        serde_json::json!({"name": "David Tolnay", "contact": [{"name": "David Tolnay", "email": "dtolnay@gmail.com"}]})
+    );
+    let urllib3 = component(comps, "name", "urllib3");
+    let authors: Vec<&str> =
+        urllib3["authors"].as_array().unwrap().iter().filter_map(|a| a["email"].as_str()).collect();
+    assert_eq!(
+        authors,
+        ["andrey.petrov@shazow.net", "sethmichaellarson@gmail.com", "quentin@pradet.me", "illia.volochii@gmail.com"]
+    );
+    let strip = component(comps, "name", "strip-ansi");
+    assert_eq!(strip["authors"][0], serde_json::json!({"name": "Sindre Sorhus", "email": "sindresorhus@gmail.com"}));
+    let cargo = component(comps, "name", "zaehlerstand");
+    assert_eq!(cargo["supplier"]["contact"][0]["email"], "it@musterstadt.example", "--supplier");
+    // The lockfiles' graph: the project on its direct dependencies, is-odd on is-number.
+    let deps = &bom["dependencies"];
+    let is_odd = component(deps, "ref", "buergerportal:pkg:npm/is-odd@3.0.1");
+    assert_eq!(is_odd["dependsOn"], serde_json::json!(["buergerportal:pkg:npm/is-number@6.0.0"]));
+    let cargo = component(deps, "ref", "buergerportal:project:cargo:zaehlerstand");
+    assert_eq!(
+        cargo["dependsOn"],
+        serde_json::json!(["buergerportal:pkg:cargo/itoa@1.0.11", "buergerportal:pkg:cargo/ryu@1.0.18"])
+    );
+
+    // SPDX: creator, supplier (a person: the crate's author) and originator.
+    let doc = read_json(&run.spdx);
+    assert_eq!(
+        doc["creationInfo"]["creators"][0],
+        "Organization: Fachbereich IT der Stadt Musterstadt (sbom@musterstadt.example)"
+    );
+    let itoa = component(&doc["packages"], "name", "itoa");
+    assert_eq!(itoa["supplier"], "Person: David Tolnay (dtolnay@gmail.com)");
+    assert_eq!(itoa["originator"], "Person: David Tolnay (dtolnay@gmail.com)");
+    let web = component(&doc["packages"], "name", "buergerportal-web");
+    assert_eq!(web["supplier"], "Organization: Stadt Musterstadt (it@musterstadt.example)", "package.json's author");
+    let cargo = component(&doc["packages"], "name", "zaehlerstand");
+    assert_eq!(cargo["supplier"], "Organization: Stadt Musterstadt (it@musterstadt.example)", "--supplier");
+}
+
+#[test]
+fn sbom_author_option_wins_and_suppliers_stay_unknown_where_no_metadata_names_them() {
+    // `--supplier` not given either: the publiccode.yml at the top names the owner.
+    // Without the Cargo cache the crates' authors are not known: exactly they fall short.
+    let run = sbom_run(&["--sbom-author", "Person: Erika Mustermann <erika@musterstadt.example>"]);
+    let doc = read_json(&run.spdx);
+    assert_eq!(doc["creationInfo"]["creators"][0], "Person: Erika Mustermann (erika@musterstadt.example)");
+    assert_eq!(doc["creationInfo"]["creators"].as_array().unwrap().len(), 2, "the author and the tool");
+    let bom = read_json(&run.cdx);
+    assert_eq!(bom["metadata"]["authors"][0]["name"], "Erika Mustermann");
+    let itoa = component(&bom["components"], "name", "itoa");
+    assert!(itoa.get("supplier").is_none() && itoa.get("authors").is_none(), "nothing invented: {itoa}");
+    // No --supplier: the projects' supplier is the owner publiccode.yml names.
+    assert_eq!(bom["metadata"].get("supplier"), None);
+    let cargo = component(&doc["packages"], "name", "zaehlerstand");
+    assert_eq!(cargo["supplier"], "Organization: Stadt Musterstadt");
+    if let Some(r) = sbomcheck(&run.spdx, "ntia") {
+        assert_eq!(lacking(&r, "componentSuppliers"), ["itoa", "ryu"], "{r}");
+        assert_eq!(r["authorNameProvided"], true, "{r}");
+    }
+}

@@ -38,6 +38,10 @@ fn cargo_crates_resolve_from_cargo_home_and_vendor() {
     assert_eq!(itoa.declared_license.as_deref(), Some("MIT OR Apache-2.0"));
     assert_eq!(itoa.license_sources, vec![LicenseSource::LocalCache]);
     assert_eq!(itoa.concluded_license, None, "resolution adds facts; the verdict is classify's");
+    // The crate's authors: its supplier and authors in the SBOMs.
+    assert_eq!(itoa.supplier.as_deref(), Some("David Tolnay <dtolnay@gmail.com>"));
+    assert_eq!(itoa.authors, ["David Tolnay <dtolnay@gmail.com>"]);
+    assert_eq!(comps[3].supplier, None, "another version's authors are not this one's");
     let ev = &itoa.evidence[0];
     assert!(ev.path.ends_with("registry/src/index.crates.io-1949cf8c6b5b557f/itoa-1.0.19/Cargo.toml"), "{}", ev.path);
     assert_eq!((ev.method, ev.source, ev.start_line), (Method::Manifest, LicenseSource::LocalCache, Some(34)));
@@ -169,4 +173,54 @@ fn a_declared_license_is_never_replaced_and_projects_are_not_looked_up() {
     assert_eq!(comps[0].declared_license.as_deref(), Some("Apache-2.0"));
     assert!(comps[0].evidence.is_empty());
     assert_eq!(comps[1].declared_license, None);
+}
+
+#[test]
+fn maven_versions_managed_by_a_parent_pom_or_an_imported_bom_are_resolved() {
+    // fixtures/sbom/maven: a module whose parent POM (in the tree) manages one version,
+    // defines a property for another and imports a BOM from the local repository that
+    // manages a third; the artifacts' POMs are Debian's installed ones.
+    let f = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sbom/maven");
+    let resolve = ResolveOptions {
+        no_local_caches: true,
+        cache_dirs: vec![("maven".into(), f.join("m2"))],
+        ..Default::default()
+    };
+    let scan = |resolve: ResolveOptions| {
+        kataster::scan::scan(&kataster::scan::ScanOptions {
+            roots: vec![f.join("project")],
+            resolve,
+            ..Default::default()
+        })
+    };
+    let inv = scan(resolve);
+    let version = |name: &str| {
+        let c = inv.components.iter().find(|c| c.name == name).unwrap_or_else(|| panic!("no {name}"));
+        (c.id.clone(), c.version.clone(), c.purl.clone())
+    };
+    assert_eq!(
+        version("org.apache.commons:commons-lang3"),
+        (
+            "project:pkg:maven/org.apache.commons/commons-lang3@3.12.0".to_string(),
+            Some("3.12.0".to_string()),
+            Some("pkg:maven/org.apache.commons/commons-lang3@3.12.0".to_string())
+        ),
+        "from the imported BOM"
+    );
+    assert_eq!(
+        version("commons-cli:commons-cli").1.as_deref(),
+        Some("1.5.0"),
+        "the parent's own management wins over the BOM's 1.4"
+    );
+    assert_eq!(version("org.slf4j:slf4j-api").1.as_deref(), Some("1.7.32"), "a property of the parent");
+    assert_eq!(version("org.example.unmanaged:nirgends").1, None, "managed nowhere: no version invented");
+    let module = inv.components.iter().find(|c| c.id == "project:project:maven:fachdienst").unwrap();
+    assert!(module.dependencies.contains(&"project:pkg:maven/org.apache.commons/commons-lang3@3.12.0".to_string()));
+    assert!(module.dependencies.contains(&"project:pkg:maven/org.example.unmanaged/nirgends".to_string()));
+    // Without the local repository the BOM is unknown; the parent in the tree still answers.
+    let inv = scan(ResolveOptions { no_local_caches: true, ..Default::default() });
+    let lang = inv.components.iter().find(|c| c.name == "org.apache.commons:commons-lang3").unwrap();
+    assert_eq!(lang.version, None);
+    let cli = inv.components.iter().find(|c| c.name == "commons-cli:commons-cli").unwrap();
+    assert_eq!(cli.version.as_deref(), Some("1.5.0"));
 }

@@ -32,6 +32,7 @@ pub fn dep(ecosystem: &str, name: &str, version: &str, purl: Option<&str>) -> Co
         license_sources: vec![],
         evidence: vec![],
         supplier: None,
+        authors: vec![],
         hashes: vec![],
         classification: None,
     }
