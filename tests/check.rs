@@ -514,3 +514,21 @@ fn a_baseline_of_a_format_kataster_does_not_read_is_refused() {
     let r = run(&["check", root.to_str().unwrap(), "-q", "--no-local-caches", "--baseline", path.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
+
+#[test]
+fn an_in_tree_policy_that_links_out_of_the_root_or_is_a_fifo_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = write_policy(dir.path(), "[licenses]\nallow = [\"strong-copyleft\"]\n");
+    let root = repo_with_own_policy(dir.path(), "app", "");
+    std::fs::remove_file(root.join("kataster.toml")).unwrap();
+    std::os::unix::fs::symlink(&outside, root.join("kataster.toml")).unwrap();
+    let r = run(&["check", root.to_str().unwrap(), "-q", "--no-local-caches"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("kataster.toml: links to a file outside the scanned root"), "{}", r.stderr);
+    // A FIFO would block the run; it is refused at once.
+    std::fs::remove_file(root.join("kataster.toml")).unwrap();
+    assert!(std::process::Command::new("mkfifo").arg(root.join("kataster.toml")).status().unwrap().success());
+    let r = run(&["check", root.to_str().unwrap(), "-q", "--no-local-caches"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("kataster.toml: not a regular file"), "{}", r.stderr);
+}
