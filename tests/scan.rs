@@ -342,3 +342,23 @@ fn threads_beyond_the_limit_are_a_usage_error() {
     let out = kataster().arg("scan").arg(&root).args(["-q", "--no-local-caches", "--threads", "256"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn the_dashboard_is_not_written_over_its_own_history_database() {
+    let d = tempfile::tempdir().unwrap();
+    let root = fixtures().join("policy").join("gpl-app");
+    let out = kataster()
+        .current_dir(d.path())
+        .arg("scan")
+        .arg(&root)
+        .args(["-q", "--no-local-caches", "--db", "h.db"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let before = std::fs::read(d.path().join("h.db")).unwrap();
+    let out =
+        kataster().current_dir(d.path()).args(["dashboard", "--db", "h.db", "-o", "html=./h.db"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("are the same file"));
+    assert_eq!(std::fs::read(d.path().join("h.db")).unwrap(), before);
+}
