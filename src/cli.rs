@@ -77,6 +77,18 @@ fn parse_delimiter(s: &str) -> Result<u8, String> {
     }
 }
 
+/// The most worker threads `--threads` takes: more than any machine kataster runs on has
+/// cores, few enough that thread stacks and start-up stay small.
+pub const MAX_THREADS: usize = 256;
+
+fn parse_threads(s: &str) -> Result<usize, String> {
+    let n: usize = s.trim().parse().map_err(|_| format!("`{s}` is not a number of threads"))?;
+    if n > MAX_THREADS {
+        return Err(format!("{n} threads is more than the {MAX_THREADS} kataster runs with (0: one per core)"));
+    }
+    Ok(n)
+}
+
 fn parse_lang(s: &str) -> Result<crate::report::Lang, String> {
     crate::report::Lang::parse(s)
         .ok_or_else(|| format!("unknown language `{s}` (known: {})", crate::report::Lang::NAMES.join(", ")))
@@ -100,8 +112,8 @@ pub struct ScanArgs {
     /// Files larger than this are listed with a diagnostic but not read.
     #[arg(long, value_name = "BYTES", default_value_t = crate::scan::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
-    /// Worker threads (0: one per core).
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    /// Worker threads (0: one per core; at most 256).
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = parse_threads)]
     pub threads: usize,
     /// Field delimiter of csv output (`;` for German spreadsheet defaults).
     #[arg(long, value_name = "CHAR", default_value = ",", value_parser = parse_delimiter)]
@@ -306,6 +318,12 @@ fn parse_registry(s: &str) -> Result<(String, String), String> {
     Ok((e, u))
 }
 
+/// Print a message on stderr, `kataster: ` before it, its control characters escaped (it
+/// may quote names and lines from the scanned files).
+fn say(msg: &str) {
+    eprintln!("kataster: {}", crate::output::terminal_text(msg));
+}
+
 /// Run the CLI; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
@@ -319,6 +337,9 @@ pub fn run(cli: Cli) -> i32 {
 }
 
 fn scan(args: ScanArgs) -> i32 {
+    if let Err(code) = distinct_outputs(&args.outputs, args.db.as_deref()) {
+        return code;
+    }
     let inv = match scan_inventory(&args) {
         Ok(inv) => inv,
         Err(code) => return code,
@@ -327,11 +348,22 @@ fn scan(args: ScanArgs) -> i32 {
     store_and_write(args.db.as_deref(), &args.outputs, &inv, &ropts)
 }
 
-/// The policies of the run, for roots given as (label, path): `--policy FILE` for all, else
-/// each root's `kataster.toml`.
-fn policies_for(args: &ScanArgs, roots: &[(String, PathBuf)]) -> Result<crate::policy::PolicySet, i32> {
-    crate::policy::PolicySet::discover(args.policy.as_deref(), roots).map_err(|e| {
-        eprintln!("kataster: policy: {e}");
+/// The policies of the run, for roots given as (label, path): `--policy FILE`, else the
+/// estate's central policy, rules all (in-tree files only propose clarifications); else
+/// each root's `kataster.toml` (docs/policy.md).
+fn policies_for(
+    args: &ScanArgs,
+    estate_policy: Option<Option<&std::path::Path>>,
+    roots: &[(String, PathBuf)],
+) -> Result<crate::policy::PolicySet, i32> {
+    use crate::policy::Authority;
+    let authority = match (args.policy.as_deref(), estate_policy) {
+        (Some(p), _) => Authority::Central(Some(p)),
+        (None, Some(p)) => Authority::Central(p),
+        (None, None) => Authority::InTree,
+    };
+    crate::policy::PolicySet::discover(authority, roots).map_err(|e| {
+        say(&format!("policy: {e}"));
         exit::USAGE
     })
 }
@@ -340,13 +372,13 @@ fn policies_for(args: &ScanArgs, roots: &[(String, PathBuf)]) -> Result<crate::p
 /// root's `kataster.toml`, else the built-in default. Errors are exit codes, already reported.
 fn scan_inventory(args: &ScanArgs) -> Result<crate::inventory::Inventory, i32> {
     if args.shard.is_some() && args.estate.is_none() && args.estate_file.is_none() {
-        eprintln!("kataster: --shard needs --estate or --estate-file");
+        say("--shard needs --estate or --estate-file");
         return Err(exit::USAGE);
     }
     let estate = args.estate.is_some() || args.estate_file.is_some();
     for p in args.paths.iter().filter(|_| !estate) {
         if !p.is_dir() {
-            eprintln!("kataster: {}: not a directory", p.display());
+            say(&format!("{}: not a directory", p.display()));
             return Err(exit::USAGE);
         }
     }
@@ -379,20 +411,20 @@ fn scan_inventory(args: &ScanArgs) -> Result<crate::inventory::Inventory, i32> {
     let mut opts = opts;
     let mut inv = if estate {
         match estate_repositories(args) {
-            Ok((repos, diags)) => {
+            Ok((repos, policy, diags)) => {
                 let roots: Vec<(String, PathBuf)> = repos.iter().map(|r| (r.name.clone(), r.path.clone())).collect();
-                opts.policies = policies_for(args, &roots)?;
+                opts.policies = policies_for(args, Some(policy.as_deref()), &roots)?;
                 crate::estate::scan_estate(&repos, args.shard, &opts, diags)
             }
             Err(e) => {
-                eprintln!("kataster: {e}");
+                say(&e.to_string());
                 return Err(exit::USAGE);
             }
         }
     } else {
         let labels = crate::scan::root_labels(&args.paths);
         let roots: Vec<(String, PathBuf)> = labels.into_iter().zip(args.paths.iter().cloned()).collect();
-        opts.policies = policies_for(args, &roots)?;
+        opts.policies = policies_for(args, None, &roots)?;
         crate::scan::scan(&opts)
     };
     set_sbom_parties(&mut inv, &args.sbom_author, args.supplier.as_deref());
@@ -439,6 +471,30 @@ fn set_sbom_parties(inv: &mut crate::inventory::Inventory, authors: &[String], s
     }
 }
 
+/// Refuse reports that name one file twice or the history database: the later would
+/// replace the earlier (a history database replaced by JSON is lost). Reported, exit 2.
+fn distinct_outputs(outputs: &[OutputSpec], db: Option<&std::path::Path>) -> Result<(), i32> {
+    let files: Vec<(String, &std::path::Path)> = outputs
+        .iter()
+        .filter_map(|o| o.file.as_deref().map(|f| (output_label(o.format), f)))
+        .chain(db.map(|d| ("--db".to_string(), d)))
+        .collect();
+    distinct_files(&files)
+}
+
+/// `-o json`: an output as messages name it.
+fn output_label(format: impl std::fmt::Debug) -> String {
+    format!("-o {format:?}").to_ascii_lowercase()
+}
+
+/// [`crate::output::distinct_files`], reported; exit 2 when two are one file.
+fn distinct_files(files: &[(String, &std::path::Path)]) -> Result<(), i32> {
+    crate::output::distinct_files(files).map_err(|e| {
+        say(&e);
+        exit::USAGE
+    })
+}
+
 /// Store the inventory in the history database (if one is given) and write the reports.
 fn store_and_write(
     db: Option<&std::path::Path>,
@@ -448,7 +504,7 @@ fn store_and_write(
 ) -> i32 {
     let stored = match db.map(|db| crate::history::History::open(db).and_then(|mut h| h.store(inv))) {
         Some(Err(e)) => {
-            eprintln!("kataster: cannot store the scan in the history: {e}");
+            say(&format!("cannot store the scan in the history: {e}"));
             exit::OUTPUT
         }
         _ => exit::OK,
@@ -458,14 +514,19 @@ fn store_and_write(
 }
 
 fn dashboard(args: DashboardArgs) -> i32 {
+    if let Some(out) = args.output.as_ref().and_then(|o| o.file.as_deref())
+        && let Err(code) = distinct_files(&[("--db".into(), &args.db), ("-o html".into(), out)])
+    {
+        return code;
+    }
     if !args.db.is_file() {
-        eprintln!("kataster: {}: no such history database", args.db.display());
+        say(&format!("{}: no such history database", args.db.display()));
         return exit::USAGE;
     }
     let data = match crate::history::History::open(&args.db).and_then(|h| crate::history::dashboard::load(&h)) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("kataster: {e}");
+            say(&e.to_string());
             return exit::USAGE;
         }
     };
@@ -473,19 +534,24 @@ fn dashboard(args: DashboardArgs) -> i32 {
     match write_one(args.output.and_then(|o| o.file).as_deref(), html.as_bytes()) {
         Ok(()) => exit::OK,
         Err(e) => {
-            eprintln!("kataster: cannot write output {e}");
+            say(&format!("cannot write output {e}"));
             exit::OUTPUT
         }
     }
 }
 
-/// The repositories of `--estate` and `--estate-file`, with the diagnostics of discovery.
-fn estate_repositories(
-    args: &ScanArgs,
-) -> Result<(Vec<crate::estate::RepositorySpec>, Vec<crate::inventory::model::Diagnostic>), String> {
-    let listed = match &args.estate_file {
-        Some(f) => crate::estate::load_estate_file(f).map_err(|e| e.to_string())?,
-        None => Vec::new(),
+/// The repositories of `--estate` and `--estate-file`, the estate file's policy, and the
+/// diagnostics of discovery.
+type EstateRepositories =
+    (Vec<crate::estate::RepositorySpec>, Option<PathBuf>, Vec<crate::inventory::model::Diagnostic>);
+
+fn estate_repositories(args: &ScanArgs) -> Result<EstateRepositories, String> {
+    let (listed, policy) = match &args.estate_file {
+        Some(f) => {
+            let e = crate::estate::load_estate(f).map_err(|e| e.to_string())?;
+            (e.repositories, e.policy)
+        }
+        None => (Vec::new(), None),
     };
     let (found, diags) = match &args.estate {
         Some(dir) if !dir.is_dir() => return Err(format!("{}: not a directory", dir.display())),
@@ -493,22 +559,36 @@ fn estate_repositories(
         None => (Vec::new(), Vec::new()),
     };
     let repos = crate::estate::combine(found, listed)?;
-    Ok((repos, diags))
+    Ok((repos, policy, diags))
 }
 
 /// Read inventories (native JSON); the error names the file.
 pub fn read_inventory(path: &std::path::Path) -> Result<crate::inventory::Inventory, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    // The format first: a newer or foreign document may fail in the fields, and then the
+    // version is the message worth reading.
+    #[derive(serde::Deserialize)]
+    struct Head {
+        schema_version: Option<serde_json::Value>,
+    }
+    if let Ok(head) = serde_json::from_slice::<Head>(&bytes) {
+        let found = head.schema_version.map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()));
+        crate::estate::merge::check_format(found.as_deref().unwrap_or("none"))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+    }
     serde_json::from_slice(&bytes).map_err(|e| format!("{}: not a kataster inventory: {e}", path.display()))
 }
 
 fn merge(args: MergeArgs) -> i32 {
+    if let Err(code) = distinct_outputs(&args.outputs, args.db.as_deref()) {
+        return code;
+    }
     let mut parts = Vec::new();
     for p in &args.parts {
         match read_inventory(p) {
             Ok(inv) => parts.push((p.display().to_string(), inv)),
             Err(e) => {
-                eprintln!("kataster: {e}");
+                say(&e.to_string());
                 return exit::USAGE;
             }
         }
@@ -516,7 +596,7 @@ fn merge(args: MergeArgs) -> i32 {
     let inv = match crate::estate::merge::merge(parts) {
         Ok(inv) => inv,
         Err(e) => {
-            eprintln!("kataster: {e}");
+            say(&e.to_string());
             return exit::USAGE;
         }
     };
@@ -528,17 +608,22 @@ fn diff(args: DiffArgs) -> i32 {
     let (old, new) = match (read_inventory(&args.old), read_inventory(&args.new)) {
         (Ok(o), Ok(n)) => (o, n),
         (Err(e), _) | (_, Err(e)) => {
-            eprintln!("kataster: {e}");
+            say(&e.to_string());
             return exit::USAGE;
         }
     };
+    let files: Vec<(String, &std::path::Path)> =
+        args.outputs.iter().filter_map(|o| o.file.as_deref().map(|f| (output_label(o.format), f))).collect();
+    if let Err(code) = distinct_files(&files) {
+        return code;
+    }
     let d = crate::diff::diff(&old, &new);
     let default = [DiffOutputSpec { format: crate::diff::render::DiffFormat::Table, file: None }];
     let outputs = if args.outputs.is_empty() { &default[..] } else { &args.outputs[..] };
     let mut code = exit::OK;
     for o in outputs {
         if let Err(e) = write_one(o.file.as_deref(), &crate::diff::render::render(o.format, &d)) {
-            eprintln!("kataster: cannot write output {e}");
+            say(&format!("cannot write output {e}"));
             code = exit::OUTPUT;
         }
     }
@@ -565,13 +650,13 @@ pub fn write_outputs(outputs: &[OutputSpec], inv: &crate::inventory::Inventory, 
         let bytes = match crate::report::render(o.format, inv, ropts) {
             Ok(b) => b,
             Err(e) => {
-                eprintln!("kataster: cannot render output {e}");
+                say(&format!("cannot render output {e}"));
                 code = exit::OUTPUT;
                 continue;
             }
         };
         if let Err(e) = write_one(o.file.as_deref(), &bytes) {
-            eprintln!("kataster: cannot write output {e}");
+            say(&format!("cannot write output {e}"));
             code = exit::OUTPUT;
         }
     }
@@ -579,10 +664,13 @@ pub fn write_outputs(outputs: &[OutputSpec], inv: &crate::inventory::Inventory, 
 }
 
 fn check(args: CheckArgs) -> i32 {
+    if let Err(code) = distinct_outputs(&args.scan.outputs, args.scan.db.as_deref()) {
+        return code;
+    }
     let baseline = match args.baseline.as_deref().map(read_inventory).transpose() {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("kataster: baseline: {e}");
+            say(&format!("baseline: {e}"));
             return exit::USAGE;
         }
     };
@@ -604,7 +692,7 @@ fn check(args: CheckArgs) -> i32 {
         std::io::stdout().write_all(text.as_bytes())
     };
     if let Err(e) = res {
-        eprintln!("kataster: cannot write findings: {e}");
+        say(&format!("cannot write findings: {e}"));
         return exit::OUTPUT;
     }
     if write_code != exit::OK {
@@ -640,12 +728,12 @@ fn license(args: &LicenseArgs) -> i32 {
         Ok(text) => match std::io::stdout().write_all(text.as_bytes()) {
             Ok(()) => exit::OK,
             Err(e) => {
-                eprintln!("kataster: stdout: {e}");
+                say(&format!("stdout: {e}"));
                 exit::OUTPUT
             }
         },
         Err(e) => {
-            eprintln!("kataster: {e}");
+            say(&e.to_string());
             exit::USAGE
         }
     }

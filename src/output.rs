@@ -1,8 +1,10 @@
 //! Writing outputs: atomically (a temporary file in the target folder, then a rename),
-//! so a failure leaves either the old file or the new one, never half of one.
+//! so a failure leaves either the old file or the new one, never half of one; refusing two
+//! outputs onto one file; and text for a terminal with its control characters escaped.
 
+use std::borrow::Cow;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Write `bytes` to `path` atomically.
 ///
@@ -36,9 +38,113 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// What a path names as a file, for telling whether two outputs are one file: the
+/// canonical path (symlinks, `./` and `..` resolved) of the file, or of its folder joined
+/// with its name when it does not exist yet. `None` for an existing file that is not a
+/// regular file (`/dev/null` may take any number of outputs).
+fn identity(path: &Path) -> Option<PathBuf> {
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => None,
+        Ok(_) => path.canonicalize().ok().or_else(|| Some(path.to_path_buf())),
+        Err(_) => {
+            let name = path.file_name()?;
+            let dir = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            Some(dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()).join(name))
+        }
+    }
+}
+
+/// Check that no two of the named files (`(what, path)`, e.g. `("-o json", "h.db")`) are
+/// one file; the error names both and the file.
+pub fn distinct_files(files: &[(String, &Path)]) -> Result<(), String> {
+    let mut seen: Vec<(PathBuf, &str, &Path)> = Vec::new();
+    for (what, path) in files {
+        let Some(id) = identity(path) else { continue };
+        if let Some((_, first, first_path)) = seen.iter().find(|(s, _, _)| *s == id) {
+            return Err(format!(
+                "{first} ({}) and {what} ({}) are the same file; the second would overwrite the first",
+                first_path.display(),
+                path.display()
+            ));
+        }
+        seen.push((id, what.as_str(), path));
+    }
+    Ok(())
+}
+
+/// Whether a character must not reach a terminal as it is: control characters (C0, DEL,
+/// C1: escape sequences start with them) and the bidirectional overrides and isolates that
+/// reorder what is shown.
+fn unsafe_for_terminal(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// One value (a name, a version, a path) for a terminal: every control character escaped
+/// (`\u{1b}`, `\n`), so it stays on its line and cannot drive the terminal.
+pub fn terminal_field(s: &str) -> Cow<'_, str> {
+    escape(s, unsafe_for_terminal)
+}
+
+/// Text of several lines for a terminal: as [`terminal_field`], but line breaks and tabs stay.
+pub fn terminal_text(s: &str) -> Cow<'_, str> {
+    escape(s, |c| c != '\n' && c != '\t' && unsafe_for_terminal(c))
+}
+
+fn escape(s: &str, bad: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !s.chars().any(&bad) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if bad(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_escaped_for_the_terminal() {
+        assert_eq!(terminal_field("serde"), "serde");
+        assert_eq!(terminal_field("evil\u{1b}]0;owned\u{7}"), "evil\\u{1b}]0;owned\\u{7}");
+        assert_eq!(terminal_field("a\nb\rc"), "a\\nb\\rc");
+        assert_eq!(terminal_field("x\u{202e}gpj.exe"), "x\\u{202e}gpj.exe");
+        assert_eq!(terminal_field("\u{9b}31m"), "\\u{9b}31m");
+        assert_eq!(terminal_text("line 1\n\tline 2\u{1b}[2J\n"), "line 1\n\tline 2\\u{1b}[2J\n");
+        assert_eq!(terminal_field("Müller ©"), "Müller ©");
+    }
+
+    #[test]
+    fn one_file_named_twice_is_refused() {
+        let d = tempfile::tempdir().unwrap();
+        let a = d.path().join("a.json");
+        let dot = d.path().join(".").join("a.json");
+        let e = distinct_files(&[("-o json".into(), &a), ("--db".into(), &dot)]).unwrap_err();
+        assert!(e.contains("-o json") && e.contains("--db") && e.contains("same file"), "{e}");
+        // Through a symlink, existing or not yet.
+        std::fs::write(&a, "x").unwrap();
+        let link = d.path().join("link.json");
+        std::os::unix::fs::symlink(&a, &link).unwrap();
+        assert!(distinct_files(&[("-o json".into(), &a), ("-o csv".into(), &link)]).is_err());
+        std::fs::create_dir(d.path().join("sub")).unwrap();
+        std::os::unix::fs::symlink(d.path().join("sub"), d.path().join("alias")).unwrap();
+        let (x, y) = (d.path().join("sub/new.csv"), d.path().join("alias/new.csv"));
+        assert!(distinct_files(&[("-o csv".into(), &x), ("-o html".into(), &y)]).is_err());
+        // Different files, and devices, are fine.
+        let b = d.path().join("b.json");
+        assert!(distinct_files(&[("-o json".into(), &a), ("-o csv".into(), &b)]).is_ok());
+        let null = Path::new("/dev/null");
+        assert!(distinct_files(&[("-o json".into(), null), ("-o csv".into(), null)]).is_ok());
+    }
 
     #[test]
     fn writes_whole_file_and_leaves_no_temporary() {

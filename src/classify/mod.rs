@@ -33,7 +33,9 @@ pub fn today() -> time::Date {
 /// Classify every component under the given policies and replace the findings.
 pub fn classify_with(inv: &mut Inventory, policies: &PolicySet, today: time::Date) {
     inv.tool.license_db_version = db::version();
-    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    // What became of in-tree policy files, for the roots of this inventory (a shard has some).
+    let mut diagnostics: Vec<Diagnostic> =
+        policies.diagnostics.iter().filter(|d| inv.scan.roots.iter().any(|r| r.label == d.root)).cloned().collect();
     let clarified = conclude::file_clarifications(policies, &inv.files, &mut diagnostics);
     let files: HashMap<(&str, &str), &crate::inventory::model::FileRecord> =
         inv.files.iter().map(|f| ((f.root.as_str(), f.path.as_str()), f)).collect();

@@ -5,6 +5,7 @@
 
 use super::{Change, ComponentRef, InventoryDiff, decision_name};
 use crate::inventory::model::Finding;
+use crate::output::terminal_field as safe;
 use std::fmt::Write;
 
 /// Rows per Markdown table before the rest is summed up in one line.
@@ -42,8 +43,9 @@ pub fn render(format: DiffFormat, d: &InventoryDiff) -> Vec<u8> {
     }
 }
 
-fn opt(s: &Option<String>) -> &str {
-    s.as_deref().unwrap_or("-")
+/// A value or `-`, its control characters escaped (the table and Markdown go to terminals).
+fn opt(s: &Option<String>) -> std::borrow::Cow<'_, str> {
+    safe(s.as_deref().unwrap_or("-"))
 }
 
 fn arrow(c: &Option<Change<Option<String>>>) -> String {
@@ -88,10 +90,10 @@ fn table(d: &InventoryDiff) -> String {
                 o,
                 "  {:<8} {:<40} {:<28} {:<20} {}",
                 decision_name(f.decision),
-                f.component,
+                safe(&f.component),
                 opt(&f.license),
-                f.rule,
-                f.reason
+                safe(&f.rule),
+                safe(&f.reason)
             );
         }
     };
@@ -103,7 +105,14 @@ fn table(d: &InventoryDiff) -> String {
         }
         let _ = writeln!(o, "\n{title}\n  {:<48} {:<16} {:<28} CATEGORY", "COMPONENT", "VERSION", "LICENSE");
         for c in list {
-            let _ = writeln!(o, "  {:<48} {:<16} {:<28} {}", c.id, opt(&c.version), opt(&c.license), c.category);
+            let _ = writeln!(
+                o,
+                "  {:<48} {:<16} {:<28} {}",
+                safe(&c.id),
+                opt(&c.version),
+                opt(&c.license),
+                safe(&c.category)
+            );
         }
     };
     components(&mut o, "ADDED", &d.added);
@@ -112,7 +121,14 @@ fn table(d: &InventoryDiff) -> String {
         let _ = writeln!(o, "\nCHANGED\n  {:<48} {:<24} {:<36} CLASSIFICATION", "COMPONENT", "VERSION", "LICENSE");
         for c in &d.changed {
             let class = c.classification.as_ref().map(|k| format!("{} -> {}", k.old, k.new)).unwrap_or_default();
-            let _ = writeln!(o, "  {:<48} {:<24} {:<36} {}", c.new.id, arrow(&c.version), arrow(&c.license), class);
+            let _ = writeln!(
+                o,
+                "  {:<48} {:<24} {:<36} {}",
+                safe(&c.new.id),
+                arrow(&c.version),
+                arrow(&c.license),
+                safe(&class)
+            );
         }
     }
     o
@@ -120,7 +136,7 @@ fn table(d: &InventoryDiff) -> String {
 
 /// A Markdown table cell: no line breaks, no column separators, code where it helps.
 fn cell(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('|', "\\|").replace(['\n', '\r'], " ")
+    safe(&s.replace(['\n', '\r'], " ")).replace('\\', "\\\\").replace('|', "\\|")
 }
 
 fn code(s: &str) -> String {
@@ -179,10 +195,10 @@ fn markdown(d: &InventoryDiff) -> String {
     let comp_row = |c: &ComponentRef| {
         vec![
             code(&c.name),
-            code(opt(&c.version)),
+            code(&opt(&c.version)),
             cell(&c.ecosystem),
             cell(&c.root),
-            code(opt(&c.license)),
+            code(&opt(&c.license)),
             cell(&c.category),
         ]
     };
@@ -190,7 +206,7 @@ fn markdown(d: &InventoryDiff) -> String {
     md_table(&mut o, "Added components", &chead, &d.added, comp_row);
     md_table(&mut o, "Removed components", &chead, &d.removed, comp_row);
     let md_arrow = |c: &Option<Change<Option<String>>>| {
-        c.as_ref().map(|c| format!("{} → {}", code(opt(&c.old)), code(opt(&c.new)))).unwrap_or_default()
+        c.as_ref().map(|c| format!("{} → {}", code(&opt(&c.old)), code(&opt(&c.new)))).unwrap_or_default()
     };
     md_table(
         &mut o,

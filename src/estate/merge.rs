@@ -18,10 +18,30 @@ pub enum MergeError {
     Overlap { label: String, first: String, second: String },
     #[error("{part}: inventory format {found} cannot be merged by this kataster (format {ours})")]
     Format { part: String, found: String, ours: String },
+    #[error("{part}: a component has an empty id")]
+    EmptyId { part: String },
+    #[error("component `{id}` is in {first} and again in {second}: component ids must be unique")]
+    DuplicateId { id: String, first: String, second: String },
 }
 
 fn major(v: &str) -> &str {
     v.split('.').next().unwrap_or(v)
+}
+
+/// Whether this kataster reads inventories of format `v`: the same major version as its
+/// own ([`SCHEMA_VERSION`]), written `MAJOR.MINOR`. The error says which it found.
+pub fn check_format(v: &str) -> Result<(), String> {
+    let well_formed = v.split_once('.').is_some_and(|(a, b)| {
+        [a, b].iter().all(|p| !p.is_empty() && p.len() <= 9 && p.bytes().all(|c| c.is_ascii_digit()))
+    });
+    if well_formed && major(v) == major(SCHEMA_VERSION) {
+        Ok(())
+    } else {
+        Err(format!(
+            "inventory format `{v}` is not one this kataster reads (format {}.x; it writes {SCHEMA_VERSION})",
+            major(SCHEMA_VERSION)
+        ))
+    }
 }
 
 /// Merge the inventories `parts`, each named (its file) for messages.
@@ -33,6 +53,7 @@ pub fn merge(parts: Vec<(String, Inventory)>) -> Result<Inventory, MergeError> {
     let mut shards = BTreeSet::new();
     let mut unsharded = false;
     let mut versions = BTreeSet::new();
+    let mut ids: HashMap<String, String> = HashMap::new();
     let mut out = Inventory {
         schema_version: first.schema_version.clone(),
         tool: first.tool.clone(),
@@ -57,7 +78,7 @@ pub fn merge(parts: Vec<(String, Inventory)>) -> Result<Inventory, MergeError> {
         departments: Vec::new(),
     };
     for (name, part) in std::iter::once((first_name, first)).chain(iter) {
-        if major(&part.schema_version) != major(SCHEMA_VERSION) {
+        if check_format(&part.schema_version).is_err() {
             return Err(MergeError::Format { part: name, found: part.schema_version, ours: SCHEMA_VERSION.into() });
         }
         for r in &part.scan.roots {
@@ -70,6 +91,14 @@ pub fn merge(parts: Vec<(String, Inventory)>) -> Result<Inventory, MergeError> {
                 shards.insert(s);
             }
             None => unsharded = true,
+        }
+        for c in &part.components {
+            if c.id.trim().is_empty() {
+                return Err(MergeError::EmptyId { part: name });
+            }
+            if let Some(prev) = ids.insert(c.id.clone(), name.clone()) {
+                return Err(MergeError::DuplicateId { id: c.id.clone(), first: prev, second: name });
+            }
         }
         versions.insert((part.tool.version.clone(), part.tool.license_db_version.clone()));
         // Later schema minors may carry more: keep the newest the parts agree on.

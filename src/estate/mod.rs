@@ -51,8 +51,18 @@ pub enum EstateError {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct EstateFile {
+    /// The central license policy of the estate, relative to the estate file's folder.
+    policy: Option<String>,
     #[serde(default, rename = "repository")]
     repositories: Vec<EstateFileEntry>,
+}
+
+/// An estate file's contents: its repositories and its central policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Estate {
+    pub repositories: Vec<RepositorySpec>,
+    /// The policy that rules every repository (`policy = "FILE"`), if the file names one.
+    pub policy: Option<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -67,14 +77,19 @@ struct EstateFileEntry {
     criticality: Option<String>,
 }
 
-/// Read an estate file. Paths in it are relative to its folder.
+/// Read an estate file's repositories. Paths in it are relative to its folder.
 pub fn load_estate_file(path: &Path) -> Result<Vec<RepositorySpec>, EstateError> {
+    load_estate(path).map(|e| e.repositories)
+}
+
+/// Read an estate file: its repositories and its policy. Paths in it are relative to its folder.
+pub fn load_estate(path: &Path) -> Result<Estate, EstateError> {
     let err = |message: String| EstateError::File { path: path.display().to_string(), message };
     let text = std::fs::read_to_string(path).map_err(|e| err(format!("cannot read: {e}")))?;
-    let file: EstateFile = toml::from_str(&text).map_err(|e| err(e.to_string().trim_end().to_string()))?;
+    let mut file: EstateFile = toml::from_str(&text).map_err(|e| err(e.to_string().trim_end().to_string()))?;
     let base = path.parent().unwrap_or(Path::new(""));
     let mut out = Vec::new();
-    for (i, e) in file.repositories.into_iter().enumerate() {
+    for (i, e) in std::mem::take(&mut file.repositories).into_iter().enumerate() {
         let name = e.name.unwrap_or_else(|| e.path.trim_matches('/').to_string());
         if name.trim().is_empty() {
             return Err(err(format!("repository {} has an empty name", i + 1)));
@@ -89,7 +104,8 @@ pub fn load_estate_file(path: &Path) -> Result<Vec<RepositorySpec>, EstateError>
         });
     }
     check_unique(&out).map_err(err)?;
-    Ok(out)
+    let policy = file.policy.map(|p| base.join(p));
+    Ok(Estate { repositories: out, policy })
 }
 
 fn check_unique(repos: &[RepositorySpec]) -> Result<(), String> {
@@ -298,11 +314,12 @@ impl Progress {
 
     fn start(&self, name: &str) -> Option<indicatif::ProgressBar> {
         let m = self.multi.as_ref()?;
-        scan::progress_bar(true, 0, name).map(|b| m.add(b))
+        scan::progress_bar(true, 0, &crate::output::terminal_field(name)).map(|b| m.add(b))
     }
 
     fn done(&self, name: &str, bar: Option<(indicatif::ProgressBar, &RootScan)>) {
         let (Some(m), Some(o)) = (&self.multi, &self.overall) else { return };
+        let name = crate::output::terminal_field(name);
         o.inc(1);
         if let Some((b, part)) = bar {
             b.finish_and_clear();

@@ -4,11 +4,17 @@
 //! license id, the exceptions per component (with reason and expiry) and the clarifications
 //! pinned to file hashes. It decides on single license terms and matches components; the
 //! verdict stage (`classify`) applies it. It never scans, and reads no file but the policy.
+//!
+//! Precedence (docs/policy.md): a central policy (`--policy`, an estate file's `policy`)
+//! rules every root; a `kataster.toml` inside a scanned tree then only proposes
+//! clarifications, which count where the central policy accepts that tree's proposals.
+//! Without a central policy, a root's own `kataster.toml` is its policy, except in estate
+//! scans, where in-tree files only propose and the built-in default rules.
 
 pub mod report;
 
 use crate::classify::expr::{Judge, Judgement, Term, default_judgement};
-use crate::inventory::model::Decision;
+use crate::inventory::model::{Decision, Diagnostic, Severity};
 use crate::license::db::Category;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -16,6 +22,13 @@ use std::path::{Path, PathBuf};
 
 /// The file name looked for in each scanned root.
 pub const FILE_NAME: &str = "kataster.toml";
+
+/// The longest component pattern (bytes): longer ones are refused, not compiled.
+pub const MAX_PATTERN_LEN: usize = 1024;
+/// The most `{a,b,...}` alternatives one pattern may have, all groups together.
+pub const MAX_PATTERN_ALTERNATIVES: usize = 64;
+/// The largest policy file read (bytes).
+pub const MAX_POLICY_BYTES: u64 = 4 << 20;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -26,6 +39,17 @@ struct RawPolicy {
     exception: Vec<RawException>,
     #[serde(default)]
     clarification: Vec<RawClarification>,
+    #[serde(default)]
+    proposals: RawProposals,
+}
+
+/// `[proposals]`: which scanned trees may propose clarifications in their own `kataster.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProposals {
+    /// Root labels (repository names), globs.
+    #[serde(default)]
+    accept_clarifications_from: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -81,7 +105,7 @@ enum Target {
 #[derive(Debug, Clone)]
 pub struct Exception {
     pub pattern: String,
-    matcher: globset::GlobMatcher,
+    matcher: globset::GlobSet,
     /// The license term it excuses (any license when `None`).
     pub license: Option<String>,
     pub reason: String,
@@ -105,7 +129,7 @@ pub struct Pin {
 #[derive(Debug, Clone)]
 pub enum ClarificationTarget {
     /// Components whose purl or id matches; pinned to the hashes of `pins`.
-    Component { pattern: String, matcher: globset::GlobMatcher, pins: Vec<Pin> },
+    Component { pattern: String, matcher: globset::GlobSet, pins: Vec<Pin> },
     /// One file (in one root, or in any when `root` is `None`), pinned to its hash.
     File { root: Option<String>, pin: Pin },
 }
@@ -139,6 +163,8 @@ pub struct Policy {
     default: Option<Decision>,
     pub exceptions: Vec<Exception>,
     pub clarifications: Vec<Clarification>,
+    /// Roots whose in-tree `kataster.toml` may propose clarifications: (pattern, matcher).
+    accept_from: Vec<(String, globset::GlobSet)>,
 }
 
 fn parse_decision(s: &str) -> Option<Decision> {
@@ -162,8 +188,42 @@ fn parse_date(s: &str) -> Option<time::Date> {
     time::Date::parse(s.trim(), time::macros::format_description!("[year]-[month]-[day]")).ok()
 }
 
-fn glob(pattern: &str) -> Result<globset::GlobMatcher, String> {
-    globset::Glob::new(pattern).map(|g| g.compile_matcher()).map_err(|e| format!("pattern `{pattern}`: {e}"))
+/// Compile a pattern, within [`MAX_PATTERN_LEN`] and [`MAX_PATTERN_ALTERNATIVES`]; a
+/// pattern whose matcher would still be too large is an error too, never a panic.
+fn glob(pattern: &str) -> Result<globset::GlobSet, String> {
+    let shown = shorten(pattern);
+    let mut depth = 0usize;
+    let mut alternatives = 0usize;
+    for b in pattern.bytes() {
+        match b {
+            b'{' => {
+                depth += 1;
+                alternatives += 1;
+            }
+            b'}' => depth = depth.saturating_sub(1),
+            b',' if depth > 0 => alternatives += 1,
+            _ => {}
+        }
+    }
+    if alternatives > MAX_PATTERN_ALTERNATIVES {
+        return Err(format!(
+            "pattern `{shown}` has {alternatives} alternatives; at most {MAX_PATTERN_ALTERNATIVES} are allowed"
+        ));
+    }
+    if pattern.len() > MAX_PATTERN_LEN {
+        return Err(format!(
+            "pattern `{shown}` is {} bytes long; at most {MAX_PATTERN_LEN} are allowed",
+            pattern.len()
+        ));
+    }
+    let g = globset::Glob::new(pattern).map_err(|e| format!("pattern `{shown}`: {e}"))?;
+    globset::GlobSetBuilder::new().add(g).build().map_err(|_| format!("pattern `{shown}` is too complex"))
+}
+
+/// A value as messages quote it: at most 60 characters.
+fn shorten(s: &str) -> String {
+    let short: String = s.chars().take(60).collect();
+    if short.len() < s.len() { format!("{short}...") } else { short }
 }
 
 fn is_sha256(s: &str) -> bool {
@@ -220,7 +280,7 @@ impl Policy {
         };
         let mut exceptions = Vec::new();
         for (i, e) in raw.exception.iter().enumerate() {
-            let at = |m: String| err(format!("exception {} (`{}`): {m}", i + 1, e.component));
+            let at = |m: String| err(format!("exception {} (`{}`): {m}", i + 1, shorten(&e.component)));
             if e.reason.trim().is_empty() {
                 return Err(at("a reason is required".into()));
             }
@@ -245,7 +305,7 @@ impl Policy {
         }
         let mut clarifications = Vec::new();
         for (i, c) in raw.clarification.iter().enumerate() {
-            let name = c.component.as_deref().or(c.file.as_deref()).unwrap_or("");
+            let name = shorten(c.component.as_deref().or(c.file.as_deref()).unwrap_or(""));
             let at = |m: String| err(format!("clarification {} (`{name}`): {m}", i + 1));
             if c.reason.trim().is_empty() {
                 return Err(at("a reason is required".into()));
@@ -289,14 +349,48 @@ impl Policy {
             };
             clarifications.push(Clarification { target, license, reason: c.reason.clone() });
         }
-        Ok(Policy { source: source.to_string(), rules, default, exceptions, clarifications })
+        let mut accept_from = Vec::new();
+        for pattern in &raw.proposals.accept_clarifications_from {
+            let matcher = glob(pattern).map_err(|m| err(format!("proposals.accept_clarifications_from: {m}")))?;
+            accept_from.push((pattern.clone(), matcher));
+        }
+        Ok(Policy { source: source.to_string(), rules, default, exceptions, clarifications, accept_from })
     }
 
-    /// Read and check a policy file.
+    /// Read and check a policy file (a regular file of at most [`MAX_POLICY_BYTES`]).
     pub fn load(path: &Path) -> Result<Policy, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = read_policy_file(path).map_err(|e| format!("{}: {e}", path.display()))?;
         Policy::parse(&text, &path.display().to_string())
     }
+
+    /// Whether this policy accepts the clarifications the tree `label` proposes.
+    fn accepts_from(&self, label: &str) -> Option<&str> {
+        self.accept_from.iter().find(|(_, m)| m.is_match(label)).map(|(p, _)| p.as_str())
+    }
+
+    /// Whether the policy has anything but clarifications (rules, a default, exceptions,
+    /// proposals): what an in-tree proposal cannot carry.
+    fn has_rules(&self) -> bool {
+        !self.rules.is_empty() || self.default.is_some() || !self.exceptions.is_empty() || !self.accept_from.is_empty()
+    }
+}
+
+/// A policy file's text: only a regular file (never a FIFO or a device, which could block
+/// the run), of at most [`MAX_POLICY_BYTES`].
+fn read_policy_file(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    if meta.len() > MAX_POLICY_BYTES {
+        return Err(format!("{} bytes; a policy file may have at most {MAX_POLICY_BYTES}", meta.len()));
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_POLICY_BYTES + 1).read_to_string(&mut text))
+        .map_err(|e| e.to_string())?;
+    Ok(text)
 }
 
 impl Judge for Policy {
@@ -325,32 +419,159 @@ impl Judge for Policy {
     }
 }
 
-/// The policies of one run: `--policy FILE` for every root, or each root's own
+/// The policies of one run: the central policy for every root, or each root's own
 /// `kataster.toml`; roots without one use the built-in default.
 #[derive(Debug, Clone, Default)]
 pub struct PolicySet {
+    /// The central policy (`--policy`, an estate file's `policy`).
     pub global: Option<Policy>,
+    /// A root's policy: its own `kataster.toml` (no central policy), or the central policy
+    /// with the clarifications it accepted from the root's `kataster.toml`; only these
+    /// accepted ones are among its file clarifications (the central's are the global's).
     pub per_root: BTreeMap<String, Policy>,
+    /// What became of in-tree policy files under a central policy (accepted, ignored, invalid).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Who rules the roots of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Authority<'a> {
+    /// No central policy: each root's own `kataster.toml` is its policy (a scan of one's
+    /// own repositories).
+    InTree,
+    /// A central policy file, or the built-in default (`None`), rules every root; in-tree
+    /// files only propose clarifications (an estate scan, `--policy`).
+    Central(Option<&'a Path>),
 }
 
 impl PolicySet {
     pub fn for_root(&self, label: &str) -> Option<&Policy> {
-        self.global.as_ref().or_else(|| self.per_root.get(label))
+        self.per_root.get(label).or(self.global.as_ref())
     }
 
-    /// Load `--policy FILE`, or find `kataster.toml` in each root (paired with its label).
-    pub fn discover(explicit: Option<&Path>, roots: &[(String, PathBuf)]) -> Result<PolicySet, String> {
-        if let Some(p) = explicit {
-            return Ok(PolicySet { global: Some(Policy::load(p)?), per_root: BTreeMap::new() });
-        }
-        let mut per_root = BTreeMap::new();
+    /// Load the policies of roots given as (label, path) under `authority`. A central
+    /// policy with a mistake is an error; so is an in-tree file that rules its root. An
+    /// in-tree file that only proposes gets diagnostics instead.
+    pub fn discover(authority: Authority, roots: &[(String, PathBuf)]) -> Result<PolicySet, String> {
+        let central = match authority {
+            Authority::InTree => {
+                let mut per_root = BTreeMap::new();
+                for (label, root) in roots {
+                    if let Some(file) = in_tree_file(root)? {
+                        per_root.insert(label.clone(), Policy::load(&file)?);
+                    }
+                }
+                return Ok(PolicySet { global: None, per_root, diagnostics: Vec::new() });
+            }
+            Authority::Central(file) => file.map(Policy::load).transpose()?,
+        };
+        let mut set = PolicySet { global: central, per_root: BTreeMap::new(), diagnostics: Vec::new() };
         for (label, root) in roots {
-            let candidate = root.join(FILE_NAME);
-            if candidate.is_file() {
-                per_root.insert(label.clone(), Policy::load(&candidate)?);
+            let file = match in_tree_file(root) {
+                Ok(Some(f)) => f,
+                Ok(None) => continue,
+                Err(e) => {
+                    set.note(label, Severity::Warning, "policy-proposal-invalid", e);
+                    continue;
+                }
+            };
+            match Policy::load(&file) {
+                Ok(proposal) => set.consider(label, proposal),
+                Err(e) => set.note(label, Severity::Warning, "policy-proposal-invalid", e),
             }
         }
-        Ok(PolicySet { global: None, per_root })
+        Ok(set)
+    }
+
+    fn note(&mut self, label: &str, severity: Severity, code: &str, message: String) {
+        self.diagnostics.push(Diagnostic {
+            severity,
+            root: label.to_string(),
+            path: FILE_NAME.to_string(),
+            code: code.into(),
+            message,
+        });
+    }
+
+    /// Take what the central policy accepts from a root's own policy file.
+    fn consider(&mut self, label: &str, proposal: Policy) {
+        let central = self.global.as_ref().map_or("the built-in default", |c| c.source.as_str()).to_string();
+        if proposal.has_rules() {
+            self.note(
+                label,
+                Severity::Warning,
+                "policy-proposal-ignored",
+                format!(
+                    "{}: its rules and exceptions are ignored: the central policy ({central}) rules this scan",
+                    proposal.source
+                ),
+            );
+        }
+        if proposal.clarifications.is_empty() {
+            return;
+        }
+        let accepted_by = self.global.as_ref().and_then(|c| c.accepts_from(label)).map(str::to_string);
+        let Some(by) = accepted_by else {
+            self.note(
+                label,
+                Severity::Warning,
+                "policy-proposal-ignored",
+                format!(
+                    "{}: {} proposed clarification(s) not applied: the central policy ({central}) does not accept proposals from `{label}`",
+                    proposal.source,
+                    proposal.clarifications.len()
+                ),
+            );
+            return;
+        };
+        let Some(mut root_policy) = self.global.clone() else { return };
+        // The central's own component clarifications come first and so win; its file
+        // clarifications stay with the global policy (checked once for every root).
+        root_policy.clarifications.retain(|c| matches!(c.target, ClarificationTarget::Component { .. }));
+        for mut c in proposal.clarifications {
+            let what = match &c.target {
+                ClarificationTarget::Component { pattern, .. } => pattern.clone(),
+                ClarificationTarget::File { pin, .. } => pin.path.clone(),
+            };
+            if let ClarificationTarget::File { root, .. } = &mut c.target {
+                *root = Some(label.to_string());
+            }
+            self.note(
+                label,
+                Severity::Info,
+                "policy-proposal-accepted",
+                format!(
+                    "{}: the clarification of {what} as {} is applied (accepted by {central}: {by})",
+                    proposal.source, c.license
+                ),
+            );
+            c.reason = format!("{} (proposed in {}, accepted by {central})", c.reason, proposal.source);
+            root_policy.clarifications.push(c);
+        }
+        self.per_root.insert(label.to_string(), root_policy);
+    }
+}
+
+/// The `kataster.toml` at the top of a root, if there is one: a regular file inside the
+/// root (a link to a file elsewhere, a FIFO or a device is an error naming it).
+fn in_tree_file(root: &Path) -> Result<Option<PathBuf>, String> {
+    let candidate = root.join(FILE_NAME);
+    let Ok(link) = std::fs::symlink_metadata(&candidate) else { return Ok(None) };
+    let refuse = |why: &str| Err(format!("{}: {why}", candidate.display()));
+    if link.is_dir() {
+        return Ok(None);
+    }
+    let inside = match (candidate.canonicalize(), root.canonicalize()) {
+        (Ok(target), Ok(root)) => target.starts_with(root),
+        _ => false,
+    };
+    if !inside {
+        return refuse("links to a file outside the scanned root; not read");
+    }
+    match std::fs::metadata(&candidate) {
+        Ok(m) if m.is_file() => Ok(Some(candidate)),
+        Ok(m) if m.is_dir() => Ok(None),
+        _ => refuse("not a regular file; not read"),
     }
 }
 
@@ -405,6 +626,27 @@ deny = ["network-copyleft", "source-available", "proprietary", "freeware", "EUPL
     }
 
     #[test]
+    fn patterns_beyond_the_limits_are_errors_not_panics() {
+        let many: Vec<String> = (0..30_000).map(|i| format!("x{i}")).collect();
+        let long = "a".repeat(MAX_PATTERN_LEN + 1);
+        let at_limit: Vec<String> = (0..MAX_PATTERN_ALTERNATIVES).map(|i| format!("x{i}")).collect();
+        for (pattern, want) in [
+            (format!("pkg:npm/{{{}}}@*", many.join(",")), "30000 alternatives"),
+            (format!("pkg:npm/{{{}}}{{a,b}}", at_limit.join(",")), "66 alternatives"),
+            (long, "1025 bytes long"),
+        ] {
+            let text = format!("[[exception]]\ncomponent = \"{pattern}\"\nreason = \"r\"\n");
+            let e = Policy::parse(&text, "k.toml").unwrap_err();
+            assert!(e.starts_with("k.toml: exception 1") && e.contains(want), "{e}");
+            assert!(e.len() < 400, "the message quotes the pattern shortened: {e}");
+        }
+        let ok = format!("[[exception]]\ncomponent = \"pkg:npm/{{{}}}\"\nreason = \"r\"\n", at_limit.join(","));
+        let p = Policy::parse(&ok, "k.toml").unwrap();
+        assert!(p.exceptions[0].matches(Some("pkg:npm/x63"), "id"));
+        assert!(!p.exceptions[0].matches(Some("pkg:npm/x64"), "id"));
+    }
+
+    #[test]
     fn mistakes_in_the_policy_are_errors_naming_the_file() {
         for (text, want) in [
             ("[licenses]\nallow = [\"permisive\"]\n", "neither a category"),
@@ -419,6 +661,7 @@ deny = ["network-copyleft", "source-available", "proprietary", "freeware", "EUPL
             ),
             ("[[clarification]]\ncomponent = \"x\"\nlicense = \"Foo License\"\nreason = \"r\"\n", "not an SPDX"),
             ("[licences]\n", "unknown field"),
+            ("[proposals]\naccept_clarifications_from = [\"{a,b\"]\n", "proposals.accept_clarifications_from"),
         ] {
             let e = Policy::parse(text, "kataster.toml").unwrap_err();
             assert!(e.starts_with("kataster.toml"), "{e}");

@@ -1,11 +1,21 @@
 //! The findings of `kataster check` as text for a CI log: one block per finding with the
-//! component, license, rule and evidence paths, then a count. Computes nothing new.
+//! component, license, rule and evidence paths, then a count. Computes nothing new. Values
+//! from the scanned files have their control characters escaped (the text goes to a terminal).
 
-use crate::inventory::model::{Decision, Inventory};
+use crate::inventory::model::{Decision, Inventory, Severity};
+use crate::output::terminal_field as safe;
 use std::fmt::Write;
 
-/// Diagnostics the policy produced (stale clarifications, expired exceptions).
-const POLICY_CODES: &[&str] = &["clarification-stale", "clarification-unused", "policy-exception-expired"];
+/// Diagnostics the policy produced (stale clarifications, expired exceptions, what became
+/// of in-tree policy files under a central policy).
+const POLICY_CODES: &[&str] = &[
+    "clarification-stale",
+    "clarification-unused",
+    "policy-exception-expired",
+    "policy-proposal-accepted",
+    "policy-proposal-ignored",
+    "policy-proposal-invalid",
+];
 
 pub fn findings_text(inv: &Inventory, quiet: bool) -> String {
     let mut out = String::new();
@@ -23,17 +33,18 @@ pub fn findings_text(inv: &Inventory, quiet: bool) -> String {
             (None, Some(v)) => format!("{}@{v}", f.name),
             (None, None) => f.name.clone(),
         };
-        let _ = writeln!(out, "{word:<7}{who}  [{}]", f.component);
-        let _ = writeln!(out, "       license:  {}", f.license.as_deref().unwrap_or("none found"));
-        let _ = writeln!(out, "       rule:     {}", f.rule);
-        let _ = writeln!(out, "       why:      {}", f.reason);
+        let _ = writeln!(out, "{word:<7}{}  [{}]", safe(&who), safe(&f.component));
+        let _ = writeln!(out, "       license:  {}", safe(f.license.as_deref().unwrap_or("none found")));
+        let _ = writeln!(out, "       rule:     {}", safe(&f.rule));
+        let _ = writeln!(out, "       why:      {}", safe(&f.reason));
         if !f.paths.is_empty() {
-            let _ = writeln!(out, "       evidence: {}", f.paths.join(", "));
+            let _ = writeln!(out, "       evidence: {}", safe(&f.paths.join(", ")));
         }
     }
     for d in inv.diagnostics.iter().filter(|d| POLICY_CODES.contains(&d.code.as_str())) {
         let at = if d.path.is_empty() { d.root.clone() } else { format!("{}/{}", d.root, d.path) };
-        let _ = writeln!(out, "warning: {at}: {} ({})", d.message, d.code);
+        let word = if d.severity == Severity::Info { "note" } else { "warning" };
+        let _ = writeln!(out, "{word}: {}: {} ({})", safe(&at), safe(&d.message), d.code);
     }
     if !quiet {
         let count = |d: Decision| inv.findings.iter().filter(|f| f.decision == d).count();

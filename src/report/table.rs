@@ -1,15 +1,19 @@
-//! A readable summary for a terminal.
+//! A readable summary for a terminal. Every value from the scanned files (names, versions,
+//! paths, messages) has its control characters escaped: a package name must not be able to
+//! drive the terminal or forge a line.
 
 use crate::inventory::model::{ComponentKind, Inventory, Severity};
+use crate::output::terminal_field as safe;
 use std::fmt::Write;
 
 fn trunc(s: &str, n: usize) -> String {
+    let s = safe(s);
     if s.chars().count() <= n { s.to_string() } else { format!("{}~", s.chars().take(n - 1).collect::<String>()) }
 }
 
 pub fn render(inv: &Inventory) -> String {
     let mut o = String::new();
-    let roots: Vec<&str> = inv.scan.roots.iter().map(|r| r.path.as_str()).collect();
+    let roots: Vec<_> = inv.scan.roots.iter().map(|r| safe(&r.path)).collect();
     let _ = writeln!(
         o,
         "kataster {}: {} files in {} ({} read), {} components",
@@ -34,7 +38,7 @@ pub fn render(inv: &Inventory) -> String {
             "{:<32} {:<16} {:<10} {:<11} {:<28} {}",
             trunc(&c.name, 32),
             trunc(c.version.as_deref().unwrap_or("-"), 16),
-            c.ecosystem,
+            safe(&c.ecosystem),
             kind,
             trunc(license, 28),
             cat
@@ -50,7 +54,15 @@ pub fn render(inv: &Inventory) -> String {
         count(Severity::Info)
     );
     for d in inv.diagnostics.iter().filter(|d| d.severity != Severity::Info) {
-        let _ = writeln!(o, "  {:?} {}:{} [{}] {}", d.severity, d.root, d.path, d.code, d.message);
+        let _ = writeln!(
+            o,
+            "  {:?} {}:{} [{}] {}",
+            d.severity,
+            safe(&d.root),
+            safe(&d.path),
+            safe(&d.code),
+            safe(&d.message)
+        );
     }
     o
 }

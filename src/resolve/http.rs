@@ -3,7 +3,8 @@
 //!
 //! Owns every network connection kataster makes. It is only constructed with `--online`;
 //! nothing else in the crate opens a socket. Never sends anything but GET requests
-//! without a body, never writes outside its cache directory.
+//! without a body, never writes outside its cache directory, follows redirects only
+//! within the host (and port) it asked, and reads no answer larger than `max_body`.
 
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -31,7 +32,12 @@ pub struct HttpSettings {
     pub concurrency: usize,
     /// How long a cached "not found" counts (a package may be published later).
     pub not_found_ttl: Duration,
+    /// The largest answer read (bytes); a larger one is an error, neither kept nor cached.
+    pub max_body: u64,
 }
+
+/// Redirects followed for one request, all within the host asked.
+const MAX_REDIRECTS: usize = 5;
 
 impl Default for HttpSettings {
     fn default() -> Self {
@@ -42,6 +48,9 @@ impl Default for HttpSettings {
             max_wait: Duration::from_secs(60),
             concurrency: 8,
             not_found_ttl: Duration::from_secs(24 * 3600),
+            // Registry documents of one version are kilobytes; Packagist's largest are a
+            // few megabytes.
+            max_body: 32 << 20,
         }
     }
 }
@@ -70,7 +79,7 @@ impl Http {
             .user_agent(user_agent())
             .timeout(settings.timeout)
             .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
-            .redirect(reqwest::redirect::Policy::limited(5))
+            .redirect(reqwest::redirect::Policy::custom(same_host_redirects))
             .build();
         let (client, client_error) = match built {
             Ok(c) => (Some(c), None),
@@ -116,7 +125,9 @@ impl Http {
                 Ok(resp) => {
                     let status = resp.status();
                     if status.is_success() {
-                        return resp.bytes().map(|b| Fetched::Body(b.to_vec())).map_err(|e| format!("{url}: {e}"));
+                        return read_capped(resp, self.settings.max_body)
+                            .map(Fetched::Body)
+                            .map_err(|e| format!("{url}: {e}"));
                     }
                     if status == reqwest::StatusCode::NOT_FOUND || status == reqwest::StatusCode::GONE {
                         return Ok(Fetched::NotFound);
@@ -149,6 +160,37 @@ impl Http {
     fn backoff(&self, attempt: u32) -> Duration {
         self.settings.backoff.saturating_mul(1u32 << attempt.min(16))
     }
+}
+
+/// Follow a redirect only to the scheme, host and port first asked (or from http to https
+/// on that host): a registry that sends kataster elsewhere does not get its answer used.
+fn same_host_redirects(attempt: reqwest::redirect::Attempt) -> reqwest::redirect::Action {
+    let Some(first) = attempt.previous().first() else { return attempt.follow() };
+    if attempt.previous().len() > MAX_REDIRECTS {
+        return attempt.error(format!("more than {MAX_REDIRECTS} redirects"));
+    }
+    let to = attempt.url();
+    let scheme_ok = to.scheme() == first.scheme() || (first.scheme() == "http" && to.scheme() == "https");
+    if scheme_ok && to.host_str() == first.host_str() && to.port_or_known_default() == first.port_or_known_default() {
+        return attempt.follow();
+    }
+    let msg = format!("redirect to {} refused: not the registry's host", to.origin().ascii_serialization());
+    attempt.error(msg)
+}
+
+/// The body of an answer, at most `cap` bytes (a larger one is an error, read no further).
+fn read_capped(resp: reqwest::blocking::Response, cap: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let too_large = || format!("the answer is larger than {cap} bytes; not read");
+    if resp.content_length().is_some_and(|n| n > cap) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    resp.take(cap + 1).read_to_end(&mut body).map_err(|e| error_chain(&e))?;
+    if body.len() as u64 > cap {
+        return Err(too_large());
+    }
+    Ok(body)
 }
 
 fn after_attempts(attempt: u32) -> String {

@@ -96,23 +96,30 @@ impl Registry {
             return Ok(None);
         };
         let base = self.base(&q.ecosystem);
+        // A name or version is one path segment (two for scoped and vendor names), encoded;
+        // one that would walk the registry's paths (`..`) is not asked for.
+        let (name, version) = (segment(&q.name)?, segment(version)?);
+        let (name, version) = (name.as_str(), version.as_str());
         match q.ecosystem.as_str() {
             "cargo" => {
-                let url = format!("{base}/api/v1/crates/{}/{}", enc(&q.name), enc(version));
+                let url = format!("{base}/api/v1/crates/{name}/{version}");
                 self.json(&url, |doc| doc["version"]["license"].as_str().and_then(Found::declared))
             }
             "npm" => {
                 // Scoped names keep their `@` and encode the slash.
-                let name = q.name.replace('/', "%2f");
-                let url = format!("{base}/{name}/{}", enc(version));
+                let name = match q.name.strip_prefix('@').and_then(|n| n.split_once('/')) {
+                    Some((scope, n)) => format!("@{}%2f{}", segment(scope)?, segment(n)?),
+                    None => name.to_string(),
+                };
+                let url = format!("{base}/{name}/{version}");
                 self.json(&url, super::npm::license_of)
             }
             "pypi" => {
-                let url = format!("{base}/pypi/{}/{}/json", enc(&q.name), enc(version));
+                let url = format!("{base}/pypi/{name}/{version}/json");
                 self.json(&url, |doc| pypi_license(&doc["info"]))
             }
             "gem" => {
-                let url = format!("{base}/api/v2/rubygems/{}/versions/{}.json", enc(&q.name), enc(version));
+                let url = format!("{base}/api/v2/rubygems/{name}/versions/{version}.json");
                 self.json(&url, |doc| {
                     let ids: Vec<&str> = doc["licenses"]
                         .as_array()
@@ -123,13 +130,14 @@ impl Registry {
             }
             "composer" => {
                 let name = q.name.to_ascii_lowercase();
-                let url = format!("{base}/p2/{name}.json");
+                let Some((vendor, package)) = name.split_once('/') else { return Ok(None) };
+                let url = format!("{base}/p2/{}/{}.json", segment(vendor)?, segment(package)?);
+                let version = q.version.as_deref().unwrap_or_default();
                 self.json(&url, |doc| packagist_license(doc, &name, version))
             }
             "nuget" => {
-                let id = q.name.to_ascii_lowercase();
-                let v = version.to_ascii_lowercase();
-                let url = format!("{base}/v3-flatcontainer/{}/{}/{}.nuspec", enc(&id), enc(&v), enc(&id));
+                let (id, v) = (name.to_ascii_lowercase(), version.to_ascii_lowercase());
+                let url = format!("{base}/v3-flatcontainer/{id}/{v}/{id}.nuspec");
                 let Some(text) = self.text(&url)? else { return Ok(None) };
                 let root = crate::ecosystems::xml::parse(&text).map_err(|e| format!("{url}: {e}"))?;
                 Ok(match super::nuget::nuspec_license(&root) {
@@ -146,6 +154,7 @@ impl Registry {
             }
             "maven" => {
                 let Some(group) = q.namespace.as_deref() else { return Ok(None) };
+                let version = q.version.as_deref().unwrap_or_default();
                 let found = super::maven::licenses_with_parents(group, &q.short_name, version, |g, a, v| {
                     self.maven_pom(g, a, v)
                 })?;
@@ -163,8 +172,9 @@ impl Registry {
 
     /// The POM of `group:artifact:version` from the Maven registry, with its URL.
     pub fn maven_pom(&self, group: &str, artifact: &str, version: &str) -> Result<Option<(String, String)>, String> {
-        let (a, v) = (enc(artifact), enc(version));
-        let url = format!("{}/{}/{a}/{v}/{a}-{v}.pom", self.base("maven"), group.replace('.', "/"));
+        let group: Vec<String> = group.split('.').map(segment).collect::<Result<_, _>>()?;
+        let (a, v) = (segment(artifact)?, segment(version)?);
+        let url = format!("{}/{}/{a}/{v}/{a}-{v}.pom", self.base("maven"), group.join("/"));
         Ok(self.text(&url)?.map(|t| (t, url)))
     }
 
@@ -201,6 +211,15 @@ pub fn default_cache_dir(env: &Env) -> Option<std::path::PathBuf> {
     env.var("KATASTER_CACHE_DIR")
         .map(|d| std::path::PathBuf::from(d).join("registry"))
         .or_else(|| env.cache_home().map(|c| c.join("kataster").join("registry")))
+}
+
+/// A name or version as one URL path segment: percent-encoded; empty, `.` and `..` (which
+/// URLs resolve as paths) are refused.
+fn segment(s: &str) -> Result<String, String> {
+    if matches!(s, "" | "." | "..") {
+        return Err(format!("`{s}` is not a package name or version a registry can be asked for"));
+    }
+    Ok(enc(s))
 }
 
 /// Percent-encode a path segment (names and versions are nearly always plain already).
@@ -281,5 +300,8 @@ mod tests {
     fn path_segments_are_encoded() {
         assert_eq!(enc("1.0.0+build"), "1.0.0+build");
         assert_eq!(enc("a b/c"), "a%20b%2Fc");
+        assert_eq!(segment("a?x=1#frag").unwrap(), "a%3Fx%3D1%23frag");
+        assert_eq!(segment("../../evil").unwrap(), "..%2F..%2Fevil");
+        assert!(segment("..").is_err() && segment(".").is_err() && segment("").is_err());
     }
 }

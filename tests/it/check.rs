@@ -367,3 +367,164 @@ fn license_explains_expressions_in_english_and_german() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("not a license expression"), "{}", r.stderr);
 }
+
+/// A copy of the GPL application as the repository `NAME`, with its own `kataster.toml`.
+fn repo_with_own_policy(dir: &Path, name: &str, own_policy: &str) -> PathBuf {
+    let root = dir.join(name);
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    for f in ["Cargo.toml", "src/main.rs"] {
+        std::fs::copy(policy_fixture("gpl-app").join(f), root.join(f)).unwrap();
+    }
+    std::fs::write(root.join("kataster.toml"), own_policy).unwrap();
+    root
+}
+
+fn diagnostic<'a>(inv: &'a Value, code: &str) -> Option<&'a Value> {
+    inv["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == code)
+}
+
+#[test]
+fn a_repository_cannot_overrule_the_central_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    // The repository allows its own strong copyleft and excuses itself.
+    let own = "[licenses]\nallow = [\"strong-copyleft\", \"proprietary\"]\n\n[[exception]]\n\
+               component = \"pkg:cargo/meldewesen@*\"\nreason = \"we say so\"\n";
+    let root = repo_with_own_policy(dir.path(), "meldewesen-repo", own);
+    // Scanned on its own, its policy is the policy.
+    assert_eq!(run(&["check", root.to_str().unwrap(), "-q", "--no-local-caches"]).code, 0);
+    // Under the central policy the denial stands, and the inventory says what was ignored.
+    let central = write_policy(dir.path(), DENY_COPYLEFT);
+    let (code, inv, text) = check_json(&root, &["--policy", central.to_str().unwrap(), "--no-local-caches"]);
+    assert_eq!(code, 1, "{text}");
+    let f = finding(&inv, "meldewesen-repo:project:cargo:.").unwrap();
+    assert_eq!((f["decision"].as_str(), f["rule"].as_str()), (Some("deny"), Some("licenses.deny: strong-copyleft")));
+    let d = diagnostic(&inv, "policy-proposal-ignored").expect("a diagnostic for the ignored rules");
+    assert_eq!((d["root"].as_str(), d["path"].as_str()), (Some("meldewesen-repo"), Some("kataster.toml")));
+    assert!(d["message"].as_str().unwrap().contains("rules and exceptions are ignored"), "{d}");
+    assert!(text.contains("warning: meldewesen-repo/kataster.toml:"), "{text}");
+}
+
+#[test]
+fn clarifications_proposed_in_a_repository_count_only_when_the_central_policy_accepts_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let own = "[[clarification]]\ncomponent = \"pkg:cargo/meldewesen@1.4.0\"\nlicense = \"MIT\"\n\
+               reason = \"Relicensed by the town, decision 2026-04\"\n";
+    let root = repo_with_own_policy(dir.path(), "meldewesen-repo", own);
+    let id = "meldewesen-repo:project:cargo:.";
+    // Not accepted: the component keeps its GPL and is denied.
+    let central = write_policy(dir.path(), DENY_COPYLEFT);
+    let (code, inv, text) = check_json(&root, &["--policy", central.to_str().unwrap(), "--no-local-caches"]);
+    assert_eq!(code, 1, "{text}");
+    assert_eq!(component(&inv, id)["concluded_license"], "GPL-3.0-or-later");
+    let d = diagnostic(&inv, "policy-proposal-ignored").unwrap();
+    assert!(d["message"].as_str().unwrap().contains("does not accept proposals from `meldewesen-repo`"), "{d}");
+    assert!(diagnostic(&inv, "policy-proposal-accepted").is_none());
+    // Accepted for this repository: the clarification applies, and the inventory says whose it was.
+    let accepting = format!("{DENY_COPYLEFT}\n[proposals]\naccept_clarifications_from = [\"meldewesen-*\"]\n");
+    let central = write_policy(dir.path(), &accepting);
+    let (code, inv, text) = check_json(&root, &["--policy", central.to_str().unwrap(), "--no-local-caches"]);
+    assert_eq!(code, 0, "{text}");
+    let c = component(&inv, id);
+    assert_eq!((c["concluded_license"].as_str(), c["concluded_by"].as_str()), (Some("MIT"), Some("clarification")));
+    assert!(reasons(c).contains("proposed in"), "{}", reasons(c));
+    let d = diagnostic(&inv, "policy-proposal-accepted").expect("the accepted proposal is recorded");
+    assert_eq!(d["severity"], "info");
+    assert!(d["message"].as_str().unwrap().contains("meldewesen-*"), "{d}");
+    assert!(text.contains("note: meldewesen-repo/kataster.toml:"), "{text}");
+    // A proposal that does not parse is a warning under a central policy, not a stopped run.
+    std::fs::write(root.join("kataster.toml"), "[licences]\n").unwrap();
+    let (code, inv, _) = check_json(&root, &["--policy", central.to_str().unwrap(), "--no-local-caches"]);
+    assert_eq!(code, 1);
+    let d = diagnostic(&inv, "policy-proposal-invalid").unwrap();
+    assert!(d["message"].as_str().unwrap().contains("kataster.toml"), "{d}");
+}
+
+#[test]
+fn a_policy_pattern_of_thirty_thousand_alternatives_is_refused_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let alternatives: Vec<String> = (0..30_000).map(|i| format!("a{i}")).collect();
+    let own = format!("[[exception]]\ncomponent = \"pkg:npm/{{{}}}@*\"\nreason = \"r\"\n", alternatives.join(","));
+    let root = repo_with_own_policy(dir.path(), "app", &own);
+    let r = run(&["check", root.to_str().unwrap(), "-q", "--no-local-caches"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(!r.stderr.contains("panicked"), "{}", &r.stderr[..r.stderr.len().min(400)]);
+    assert!(r.stderr.contains("kataster.toml: exception 1"), "{}", &r.stderr[..r.stderr.len().min(400)]);
+    assert!(r.stderr.contains("30000 alternatives; at most 64"), "{}", &r.stderr[..r.stderr.len().min(400)]);
+    assert!(r.stderr.len() < 600, "the message stays short: {} bytes", r.stderr.len());
+    // The same in a central policy.
+    let central = write_policy(dir.path(), &own);
+    std::fs::remove_file(root.join("kataster.toml")).unwrap();
+    let r = run(&["check", root.to_str().unwrap(), "-q", "--no-local-caches", "--policy", central.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("policy.toml: exception 1") && r.stderr.contains("alternatives"), "{}", r.stderr);
+}
+
+#[test]
+fn names_with_terminal_escapes_reach_the_check_output_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("app");
+    std::fs::create_dir_all(root.join("lib")).unwrap();
+    std::fs::write(
+        root.join("package.json"),
+        "{\"name\": \"evil\\u001b]0;owned\\u0007\\u001b[2J\", \"version\": \"1.0.0\\u001b[31m\", \"license\": \"AGPL-3.0-only\"}",
+    )
+    .unwrap();
+    // A file name that would clear the screen, as evidence of the finding.
+    std::fs::write(root.join("lib/x\u{1b}[2J\u{1b}]0;owned\u{7}.js"), "// SPDX-License-Identifier: AGPL-3.0-only\n")
+        .unwrap();
+    let central = write_policy(dir.path(), DENY_COPYLEFT);
+    let r = run(&["check", root.to_str().unwrap(), "--no-local-caches", "--policy", central.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(!r.stdout.contains('\u{1b}') && !r.stdout.contains('\u{7}') && !r.stdout.contains('\r'), "{:?}", r.stdout);
+    assert!(r.stdout.contains("lib/x\\u{1b}[2J\\u{1b}]0;owned\\u{7}.js:1"), "{}", r.stdout);
+    // The table of `scan` too: names and versions.
+    let r = run(&["scan", root.to_str().unwrap(), "-q", "--no-local-caches"]);
+    assert_eq!(r.code, 0);
+    assert!(!r.stdout.contains('\u{1b}') && !r.stdout.contains('\r'), "{:?}", r.stdout);
+    assert!(r.stdout.contains("evil\\u{1b}]0;ow"), "{}", r.stdout);
+    assert!(r.stdout.contains("1.0.0\\u{1b}[31m"), "{}", r.stdout);
+}
+
+#[test]
+fn a_baseline_of_a_format_kataster_does_not_read_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = policy_fixture("gpl-app");
+    let (_, inv, _) = check_json(&root, &["--no-local-caches"]);
+    for version in ["99.0", "banana", "", "1.0"] {
+        let mut old = inv.clone();
+        old["schema_version"] = Value::from(version);
+        let path = dir.path().join("old.json");
+        std::fs::write(&path, serde_json::to_vec(&old).unwrap()).unwrap();
+        let r =
+            run(&["check", root.to_str().unwrap(), "-q", "--no-local-caches", "--baseline", path.to_str().unwrap()]);
+        assert_eq!(r.code, 2, "{version}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!("inventory format `{version}` is not one this kataster reads")),
+            "{}",
+            r.stderr
+        );
+    }
+    // The format it writes is read.
+    let path = dir.path().join("same.json");
+    std::fs::write(&path, serde_json::to_vec(&inv).unwrap()).unwrap();
+    let r = run(&["check", root.to_str().unwrap(), "-q", "--no-local-caches", "--baseline", path.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn an_in_tree_policy_that_links_out_of_the_root_or_is_a_fifo_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = write_policy(dir.path(), "[licenses]\nallow = [\"strong-copyleft\"]\n");
+    let root = repo_with_own_policy(dir.path(), "app", "");
+    std::fs::remove_file(root.join("kataster.toml")).unwrap();
+    std::os::unix::fs::symlink(&outside, root.join("kataster.toml")).unwrap();
+    let r = run(&["check", root.to_str().unwrap(), "-q", "--no-local-caches"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("kataster.toml: links to a file outside the scanned root"), "{}", r.stderr);
+    // A FIFO would block the run; it is refused at once.
+    std::fs::remove_file(root.join("kataster.toml")).unwrap();
+    assert!(std::process::Command::new("mkfifo").arg(root.join("kataster.toml")).status().unwrap().success());
+    let r = run(&["check", root.to_str().unwrap(), "-q", "--no-local-caches"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("kataster.toml: not a regular file"), "{}", r.stderr);
+}

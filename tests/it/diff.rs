@@ -220,3 +220,42 @@ fn outputs_to_files_and_bad_inputs() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("broken.json"));
     kataster().arg("diff").arg(&f.old).arg(&f.new).args(["-o", "xml"]).assert().code(2);
 }
+
+#[test]
+fn diff_refuses_inventories_of_formats_it_does_not_read_and_two_outputs_onto_one_file() {
+    let d = tempfile::tempdir().unwrap();
+    let inv = scan(&fixture().join("estate.toml"));
+    let good = d.path().join("good.json");
+    std::fs::write(&good, serde_json::to_vec(&inv).unwrap()).unwrap();
+    for version in [json!("3.0"), json!("0.9"), json!("2"), json!(2), json!("2.0; DROP")] {
+        let mut bad = inv.clone();
+        bad["schema_version"] = version.clone();
+        let path = d.path().join("bad.json");
+        std::fs::write(&path, serde_json::to_vec(&bad).unwrap()).unwrap();
+        for (old, new) in [(&path, &good), (&good, &path)] {
+            let out = kataster().arg("diff").arg(old).arg(new).output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{version}: {stderr}");
+            assert!(
+                stderr.contains("bad.json: inventory format") && stderr.contains("not one this kataster reads"),
+                "{stderr}"
+            );
+        }
+    }
+    // A later minor version of the format is read.
+    let mut minor = inv.clone();
+    minor["schema_version"] = json!("2.7");
+    let path = d.path().join("minor.json");
+    std::fs::write(&path, serde_json::to_vec(&minor).unwrap()).unwrap();
+    let out = kataster().arg("diff").arg(&good).arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    // Two reports onto one file.
+    let out = kataster()
+        .current_dir(d.path())
+        .args(["diff", "good.json", "minor.json", "-o", "json=d.json", "-o", "markdown=./d.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("are the same file"));
+    assert!(!d.path().join("d.json").exists());
+}

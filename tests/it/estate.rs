@@ -249,3 +249,87 @@ fn progress_lines_stay_off_pipes() {
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn merge_refuses_empty_and_duplicate_component_ids() {
+    let d = tempfile::tempdir().unwrap();
+    let inv = scan_estate_file(&["--no-local-caches"]);
+    let write = |name: &str, v: &Value| {
+        let p = d.path().join(name);
+        std::fs::write(&p, serde_json::to_vec(v).unwrap()).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let mut dup = inv.clone();
+    let first = dup["components"][0].clone();
+    dup["components"].as_array_mut().unwrap().push(first.clone());
+    let mut empty = inv.clone();
+    empty["components"][1]["id"] = Value::from(" ");
+    for (file, v, want) in [
+        ("dup.json", dup, format!("component `{}` is in", first["id"].as_str().unwrap())),
+        ("empty.json", empty, "empty.json: a component has an empty id".to_string()),
+    ] {
+        let p = write(file, &v);
+        let out = kataster().args(["merge", &p, "-o", "json"]).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{file}: {err}");
+        assert!(err.contains(&want) && err.contains(file), "{err}");
+    }
+}
+
+/// A copy of the estate where `kasse` carries its own `kataster.toml` allowing what the
+/// built-in default sends to review (unknown licenses: without the package caches its
+/// dependencies have none); `central` (if any) is the estate file's central policy.
+fn estate_with_own_policy(d: &Path, central: Option<&str>) -> PathBuf {
+    fs_support::copy_tree(&root().join("fixtures/estate-multi"), d);
+    std::fs::write(d.join("kasse/kataster.toml"), "[licenses]\nallow = [\"unknown\"]\n").unwrap();
+    let file = d.join("estate.toml");
+    if let Some(text) = central {
+        std::fs::write(d.join("central.toml"), text).unwrap();
+        let listed = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(&file, format!("policy = \"central.toml\"\n{listed}")).unwrap();
+    }
+    file
+}
+
+fn findings_of<'a>(inv: &'a Value, root: &str) -> Vec<&'a Value> {
+    let prefix = format!("{root}:");
+    inv["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["component"].as_str().unwrap().starts_with(&prefix))
+        .collect()
+}
+
+#[test]
+fn in_an_estate_scan_a_repository_does_not_set_its_own_policy() {
+    let d = tempfile::tempdir().unwrap();
+    // No central policy: the built-in default rules; kasse's own rules are recorded as ignored.
+    let f = estate_with_own_policy(d.path(), None);
+    let inv = run_json(&["scan", "-q", "--no-local-caches", "--estate-file", f.to_str().unwrap()]);
+    let kasse = findings_of(&inv, "kasse");
+    assert!(!kasse.is_empty() && kasse.iter().all(|f| f["rule"] == "default: unknown goes to review"), "{kasse:?}");
+    let ignored = inv["diagnostics"].as_array().unwrap().iter().find(|x| x["code"] == "policy-proposal-ignored");
+    assert_eq!(ignored.map(|x| x["root"].as_str().unwrap()), Some("kasse"), "{}", inv["diagnostics"]);
+    // The estate file's policy rules every repository, kasse included.
+    let d = tempfile::tempdir().unwrap();
+    let f = estate_with_own_policy(d.path(), Some("[licenses]\ndeny = [\"unknown\"]\n"));
+    let inv = run_json(&["scan", "-q", "--no-local-caches", "--estate-file", f.to_str().unwrap()]);
+    for repo in ["kasse", "steuer"] {
+        let found = findings_of(&inv, repo);
+        assert!(!found.is_empty() && found.iter().all(|f| f["rule"] == "licenses.deny: unknown"), "{repo}: {found:?}");
+    }
+    // --policy rules over the estate file's.
+    let other = d.path().join("other.toml");
+    std::fs::write(&other, "[licenses]\nallow = [\"unknown\"]\n").unwrap();
+    let inv = run_json(&[
+        "scan",
+        "-q",
+        "--no-local-caches",
+        "--estate-file",
+        f.to_str().unwrap(),
+        "--policy",
+        other.to_str().unwrap(),
+    ]);
+    assert!(findings_of(&inv, "steuer").iter().all(|f| f["rule"] != "licenses.deny: unknown"));
+}

@@ -297,3 +297,76 @@ fn without_online_the_registry_sees_no_request() {
     // What the cache resolved was not asked for.
     assert!(!reg.paths().iter().any(|p| p.contains("/itoa/")), "{:?}", reg.paths());
 }
+
+#[test]
+fn a_redirect_to_another_host_is_refused() {
+    let elsewhere = Registry::start(vec![(
+        "/api/v1/crates/serde_json/1.0.154",
+        vec![ok(recorded("crates-serde_json-1.0.154.json"))],
+    )]);
+    let moved = Answer {
+        status: 302,
+        headers: vec![("Location", format!("{}/api/v1/crates/serde_json/1.0.154", elsewhere.url))],
+        body: String::new(),
+        delay: Duration::ZERO,
+    };
+    let reg = Registry::start(vec![("/api/v1/crates/serde-json/1.0.154", vec![moved])]);
+    let s = setup(&reg);
+    let mut comps = vec![dep("cargo", "serde-json", "1.0.154", None)];
+    let diags = run(&s, &mut comps);
+    assert_eq!(comps[0].declared_license, None, "the other host's answer is not used");
+    assert!(elsewhere.paths().is_empty(), "the other host is never asked: {:?}", elsewhere.paths());
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert!(diags[0].message.contains("not the registry's host"), "{}", diags[0].message);
+}
+
+#[test]
+fn an_answer_beyond_the_size_cap_is_neither_kept_nor_cached() {
+    let big = format!("{{\"version\": {{\"license\": \"MIT\"}}, \"padding\": \"{}\"}}", "x".repeat(50_000));
+    let reg = Registry::start(vec![("/api/v1/crates/big/1.0.0", vec![ok(big)])]);
+    let mut s = setup(&reg);
+    if let Some(h) = s.opts.http.as_mut() {
+        h.max_body = 10_000;
+    }
+    let mut comps = vec![dep("cargo", "big", "1.0.0", None)];
+    let diags = run(&s, &mut comps);
+    assert_eq!(comps[0].declared_license, None);
+    assert!(diags.iter().any(|d| d.message.contains("larger than 10000 bytes")), "{diags:?}");
+    let cached = walkdir_count(s._cache.path());
+    assert_eq!(cached, 0, "nothing cached");
+    // Within the cap it is read.
+    if let Some(h) = s.opts.http.as_mut() {
+        h.max_body = 100_000;
+    }
+    let mut comps = vec![dep("cargo", "big", "1.0.0", None)];
+    assert!(run(&s, &mut comps).is_empty());
+    assert_eq!(comps[0].declared_license.as_deref(), Some("MIT"));
+}
+
+fn walkdir_count(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|rd| rd.flatten().map(|e| if e.path().is_dir() { walkdir_count(&e.path()) } else { 1 }).sum())
+        .unwrap_or(0)
+}
+
+#[test]
+fn package_names_are_percent_encoded_in_registry_urls() {
+    let reg = Registry::start(vec![]);
+    let s = setup(&reg);
+    let mut comps = vec![
+        dep("cargo", "a?x=1#frag", "1.0.0", None),
+        dep("npm", "../../evil", "1.0.0", None),
+        dep("npm", "@scope/../x", "1.0.0", None),
+        dep("pypi", "..", "1.0.0", None),
+        dep("cargo", "ok", "..", None),
+    ];
+    let diags = run(&s, &mut comps);
+    assert_eq!(
+        reg.paths(),
+        vec!["/..%2F..%2Fevil/1.0.0", "/@scope%2f..%2Fx/1.0.0", "/api/v1/crates/a%3Fx%3D1%23frag/1.0.0"],
+        "one encoded path segment per name; `..` alone is never asked for"
+    );
+    let refused: Vec<&str> =
+        diags.iter().map(|d| d.message.as_str()).filter(|m| m.contains("is not a package name")).collect();
+    assert_eq!(refused.len(), 2, "{diags:?}");
+}

@@ -290,3 +290,76 @@ fn real_projects_of_thousands_of_files_scan_without_panic() {
     let spdx = projects.iter().find(|c| c["name"] == "spdx").unwrap();
     assert_eq!(spdx["declared_license"], "Apache-2.0");
 }
+
+#[test]
+fn two_outputs_onto_one_file_are_refused_before_anything_is_written() {
+    let d = tempfile::tempdir().unwrap();
+    let root = fixtures().join("policy").join("gpl-app");
+    let db = d.path().join("h.db");
+    // A history database that holds a scan.
+    let out = kataster().arg("scan").arg(&root).args(["-q", "--no-local-caches", "--db"]).arg(&db).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let before = std::fs::read(&db).unwrap();
+    std::fs::create_dir(d.path().join("sub")).unwrap();
+    std::os::unix::fs::symlink(d.path().join("sub"), d.path().join("alias")).unwrap();
+    let same = |a: &str, b: &str| -> Vec<String> { vec!["-o".into(), a.to_string(), "-o".into(), b.to_string()] };
+    for (cmd, args, both) in [
+        ("scan", vec!["-o".to_string(), "json=h.db".into(), "--db".into(), "h.db".into()], ("-o json", "--db")),
+        ("check", vec!["-o".to_string(), "json=./h.db".into(), "--db".into(), "h.db".into()], ("-o json", "--db")),
+        ("scan", same("json=out.json", "csv=./out.json"), ("-o json", "-o csv")),
+        ("scan", same("csv=sub/r.csv", "html=alias/r.csv"), ("-o csv", "-o html")),
+    ] {
+        let out = kataster()
+            .current_dir(d.path())
+            .args([cmd, root.to_str().unwrap(), "-q", "--no-local-caches"])
+            .args(&args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{cmd} {args:?}: {stderr}");
+        assert!(stderr.contains(both.0) && stderr.contains(both.1) && stderr.contains("are the same file"), "{stderr}");
+        assert_eq!(std::fs::read(&db).unwrap(), before, "the history database is untouched");
+        assert!(!d.path().join("out.json").exists() && !d.path().join("sub/r.csv").exists());
+    }
+    // Outputs to distinct files, and the database beside them, are fine.
+    let out = kataster()
+        .current_dir(d.path())
+        .args(["scan", root.to_str().unwrap(), "-q", "--no-local-caches", "-o", "json=a.json", "-o", "csv=a.csv"])
+        .args(["--db", "h.db"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(d.path().join("a.json").is_file() && d.path().join("a.csv").is_file());
+}
+
+#[test]
+fn threads_beyond_the_limit_are_a_usage_error() {
+    let root = fixtures().join("policy").join("gpl-app");
+    let out =
+        kataster().arg("scan").arg(&root).args(["-q", "--no-local-caches", "--threads", "4000"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("4000 threads is more than the 256"), "{stderr}");
+    let out = kataster().arg("scan").arg(&root).args(["-q", "--no-local-caches", "--threads", "256"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn the_dashboard_is_not_written_over_its_own_history_database() {
+    let d = tempfile::tempdir().unwrap();
+    let root = fixtures().join("policy").join("gpl-app");
+    let out = kataster()
+        .current_dir(d.path())
+        .arg("scan")
+        .arg(&root)
+        .args(["-q", "--no-local-caches", "--db", "h.db"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let before = std::fs::read(d.path().join("h.db")).unwrap();
+    let out =
+        kataster().current_dir(d.path()).args(["dashboard", "--db", "h.db", "-o", "html=./h.db"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("are the same file"));
+    assert_eq!(std::fs::read(d.path().join("h.db")).unwrap(), before);
+}
