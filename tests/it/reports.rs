@@ -582,8 +582,7 @@ fn sbom_run(extra: &[&str]) -> SbomRun {
     std::fs::create_dir(&home).unwrap();
     let fixture = manifest_dir().join("fixtures/sbom");
     let run = SbomRun { cdx: dir.path().join("p.cdx.json"), spdx: dir.path().join("p.spdx.json"), _dir: dir };
-    let out = Command::cargo_bin("kataster")
-        .unwrap()
+    let out = crate::kataster()
         .env("HOME", &home)
         .env_remove("CARGO_HOME")
         .arg("scan")
