@@ -67,7 +67,7 @@ fn build_fingerprint() -> &'static str {
             // its own build, so nothing stale is ever served.
             Err(_) => h.update(crate::scan::now_rfc3339().as_bytes()),
         }
-        crate::evidence::hex(&h.finalize())
+        crate::encoding::hex(&h.finalize())
     })
 }
 
@@ -78,7 +78,7 @@ impl ResultCache {
     }
 
     fn open_with(dir: &Path, label: &str, fingerprint: &str) -> ResultCache {
-        let name = crate::evidence::hex(&Sha256::digest(label.as_bytes()));
+        let name = crate::encoding::hex(&Sha256::digest(label.as_bytes()));
         let file = dir.join(format!("{}.json", &name[..24]));
         let mut cache = ResultCache {
             file,

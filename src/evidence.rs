@@ -89,8 +89,8 @@ pub fn examine_cached(
     };
     ex.bytes_read = total;
     ex.record.size = total;
-    let sha256 = hex(&digest);
-    ex.record.sha1 = Some(hex(&sha1));
+    let sha256 = crate::encoding::hex(&digest);
+    ex.record.sha1 = Some(crate::encoding::hex(&sha1));
     if total > bytes.len() as u64 {
         ex.diagnostics.push(diag(
             Severity::Warning,
@@ -198,16 +198,6 @@ fn read_capped(path: &std::path::Path, cap: u64, keep: u64) -> std::io::Result<L
         total += n as u64;
     }
     Ok(Loaded { bytes, total, digest: hasher.finalize().to_vec(), sha1: sha1.finalize().to_vec() })
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(HEX[(b >> 4) as usize] as char);
-        s.push(HEX[(b & 15) as usize] as char);
-    }
-    s
 }
 
 #[cfg(test)]

@@ -488,8 +488,8 @@ pub fn sri_hashes(sri: &str) -> Vec<Hash> {
                 "sha1" => "SHA-1",
                 _ => return None,
             };
-            let bytes = base64_decode(b64.split('?').next().unwrap_or(b64))?;
-            Some(Hash { alg: alg.to_string(), value: crate::evidence::hex(&bytes) })
+            let bytes = crate::encoding::base64_decode(b64.split('?').next().unwrap_or(b64))?;
+            Some(Hash { alg: alg.to_string(), value: crate::encoding::hex(&bytes) })
         })
         .collect()
 }
@@ -506,32 +506,6 @@ pub fn hex_hash(alg: &str, value: &str) -> Option<Hash> {
     };
     (value.len() == len && value.bytes().all(|b| b.is_ascii_hexdigit()))
         .then(|| Hash { alg: alg.to_string(), value: value.to_ascii_lowercase() })
-}
-
-/// Standard base64 (with or without padding); `None` on any other character.
-fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let mut acc = 0u32;
-    let mut bits = 0u32;
-    for b in s.bytes() {
-        let v = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            b'=' => break,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
 }
 
 /// Line numbers of the object keys of a pretty-printed JSON document (as npm, Pipfile and

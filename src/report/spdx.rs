@@ -196,7 +196,7 @@ fn verification_code(files: &[&FileRecord]) -> Option<String> {
     }
     sums.sort_unstable();
     let digest = Sha1::digest(sums.concat().as_bytes());
-    Some(digest.iter().map(|b| format!("{b:02x}")).collect())
+    Some(crate::encoding::hex(&digest))
 }
 
 fn file_name(inv: &Inventory, f: &FileRecord) -> String {

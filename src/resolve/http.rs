@@ -94,7 +94,7 @@ impl Http {
 
     fn cache_path(&self, url: &str) -> Option<PathBuf> {
         let dir = self.cache.as_ref()?;
-        let hex: String = Sha256::digest(url.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        let hex = crate::encoding::hex(&Sha256::digest(url.as_bytes()));
         Some(dir.join(&hex[..2]).join(format!("{hex}.json")))
     }
 
@@ -264,22 +264,14 @@ fn write_cache(p: &Path, url: &str, f: &Fetched) -> std::io::Result<()> {
             Ok(s) => (200, s.to_string(), None),
             Err(_) => {
                 let side = p.with_extension("bin");
-                write_atomic(&side, b)?;
+                crate::output::write_atomic(&side, b)?;
                 (200, String::new(), side.file_name().map(|n| n.to_string_lossy().into_owned()))
             }
         },
     };
     let entry = CacheEntry { url: url.to_string(), status, fetched: now_secs(), body, body_file };
     let bytes = serde_json::to_vec(&entry).map_err(std::io::Error::other)?;
-    write_atomic(p, &bytes)
-}
-
-fn write_atomic(p: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = p.parent().ok_or_else(|| std::io::Error::other("no cache folder"))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.persist(p).map(|_| ()).map_err(|e| e.error)
+    crate::output::write_atomic(p, &bytes)
 }
 
 #[cfg(test)]
