@@ -10,6 +10,7 @@ pub mod cli;
 pub mod detect;
 pub mod diff;
 pub mod ecosystems;
+pub mod entitlements;
 pub mod estate;
 pub mod evidence;
 pub mod history;

@@ -26,6 +26,50 @@ struct RawPolicy {
     exception: Vec<RawException>,
     #[serde(default)]
     clarification: Vec<RawClarification>,
+    #[serde(default)]
+    entitlements: RawEntitlementRules,
+}
+
+/// `[entitlements]`: the decisions on what the register of entitlements shows.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawEntitlementRules {
+    missing: Option<String>,
+    expired: Option<String>,
+    expiring: Option<String>,
+    over_quantity: Option<String>,
+    unused: Option<String>,
+    expiring_within_days: Option<i64>,
+}
+
+/// The decisions on entitlement findings (`[entitlements]`, docs/licence-management.md).
+/// `allow` turns a kind of finding off.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EntitlementRules {
+    /// A commercial or proprietary component that no entitlement covers.
+    pub missing: Decision,
+    /// A component only an expired (or not yet valid) entitlement covers.
+    pub expired: Decision,
+    /// An entitlement that ends within `expiring_within_days`.
+    pub expiring: Decision,
+    /// More repositories or departments use it than its quantity allows.
+    pub over_quantity: Decision,
+    /// An entitlement no component matches.
+    pub unused: Decision,
+    pub expiring_within_days: i64,
+}
+
+impl Default for EntitlementRules {
+    fn default() -> Self {
+        EntitlementRules {
+            missing: Decision::Deny,
+            expired: Decision::Deny,
+            expiring: Decision::Review,
+            over_quantity: Decision::Review,
+            unused: Decision::Review,
+            expiring_within_days: 90,
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -139,6 +183,7 @@ pub struct Policy {
     default: Option<Decision>,
     pub exceptions: Vec<Exception>,
     pub clarifications: Vec<Clarification>,
+    pub entitlements: EntitlementRules,
 }
 
 fn parse_decision(s: &str) -> Option<Decision> {
@@ -289,7 +334,8 @@ impl Policy {
             };
             clarifications.push(Clarification { target, license, reason: c.reason.clone() });
         }
-        Ok(Policy { source: source.to_string(), rules, default, exceptions, clarifications })
+        let entitlements = entitlement_rules(&raw.entitlements).map_err(err)?;
+        Ok(Policy { source: source.to_string(), rules, default, exceptions, clarifications, entitlements })
     }
 
     /// Read and check a policy file.
@@ -297,6 +343,29 @@ impl Policy {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         Policy::parse(&text, &path.display().to_string())
     }
+}
+
+fn entitlement_rules(raw: &RawEntitlementRules) -> Result<EntitlementRules, String> {
+    let mut r = EntitlementRules::default();
+    for (key, given, slot) in [
+        ("missing", &raw.missing, &mut r.missing),
+        ("expired", &raw.expired, &mut r.expired),
+        ("expiring", &raw.expiring, &mut r.expiring),
+        ("over-quantity", &raw.over_quantity, &mut r.over_quantity),
+        ("unused", &raw.unused, &mut r.unused),
+    ] {
+        if let Some(d) = given {
+            *slot = parse_decision(d)
+                .ok_or_else(|| format!("entitlements.{key}: `{d}` is not one of allow, review, deny"))?;
+        }
+    }
+    if let Some(days) = raw.expiring_within_days {
+        if days < 0 {
+            return Err(format!("entitlements.expiring-within-days: {days} is negative"));
+        }
+        r.expiring_within_days = days;
+    }
+    Ok(r)
 }
 
 impl Judge for Policy {
@@ -405,6 +474,22 @@ deny = ["network-copyleft", "source-available", "proprietary", "freeware", "EUPL
     }
 
     #[test]
+    fn entitlement_levels_default_to_deny_for_unlicensed_and_can_be_set() {
+        let p = Policy::parse("", "k.toml").unwrap();
+        assert_eq!(p.entitlements, EntitlementRules::default());
+        assert_eq!(p.entitlements.missing, Decision::Deny);
+        let p = Policy::parse(
+            "[entitlements]\nmissing = \"review\"\nunused = \"allow\"\nexpiring-within-days = 30\n",
+            "k.toml",
+        )
+        .unwrap();
+        assert_eq!(
+            (p.entitlements.missing, p.entitlements.unused, p.entitlements.expiring_within_days),
+            (Decision::Review, Decision::Allow, 30)
+        );
+    }
+
+    #[test]
     fn mistakes_in_the_policy_are_errors_naming_the_file() {
         for (text, want) in [
             ("[licenses]\nallow = [\"permisive\"]\n", "neither a category"),
@@ -419,6 +504,9 @@ deny = ["network-copyleft", "source-available", "proprietary", "freeware", "EUPL
             ),
             ("[[clarification]]\ncomponent = \"x\"\nlicense = \"Foo License\"\nreason = \"r\"\n", "not an SPDX"),
             ("[licences]\n", "unknown field"),
+            ("[entitlements]\nmissing = \"fail\"\n", "entitlements.missing: `fail` is not one of"),
+            ("[entitlements]\nexpiring-within-days = -1\n", "is negative"),
+            ("[entitlements]\nunsed = \"allow\"\n", "unknown field"),
         ] {
             let e = Policy::parse(text, "kataster.toml").unwrap_err();
             assert!(e.starts_with("kataster.toml"), "{e}");
