@@ -332,3 +332,53 @@ fn vendors_are_ranked_for_the_estate_and_per_department() {
     let errors: Vec<String> = validator.iter_errors(&r.inv).map(|e| e.to_string()).collect();
     assert!(errors.is_empty(), "schema errors: {errors:#?}");
 }
+
+#[test]
+fn reports_show_the_register_and_the_vendors_in_english_and_german() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = |name: &str| dir.path().join(name);
+    let spec = |fmt: &str, name: &str| format!("{fmt}={}", out(name).display());
+    let reg = fixture().join("entitlements.toml");
+    let estate = fixture().join("estate.toml");
+    for (lang, sheets, heads) in [
+        ("en", ["Entitlements", "Vendor dependence"], ["Entitlement", "Vendor"]),
+        ("de", ["Lizenzbestand", "Herstellerabhängigkeit"], ["Lizenz-Nr.", "Fachbereich"]),
+    ] {
+        let status = Command::cargo_bin("kataster")
+            .unwrap()
+            .env("HOME", dir.path())
+            .args(["scan", "--no-local-caches", "-q", "--estate-file", estate.to_str().unwrap()])
+            .args(["--entitlements", reg.to_str().unwrap(), "--lang", lang, "--csv-delimiter", ";"])
+            .args(["-o", &spec("html", "r.html"), "-o", &spec("xlsx", "r.xlsx")])
+            .args(["-o", &spec("entitlements-csv", "e.csv"), "-o", &spec("vendors-csv", "v.csv")])
+            .output()
+            .unwrap();
+        assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+        let html = std::fs::read_to_string(out("r.html")).unwrap();
+        assert!(html.contains(&format!("<section id=\"entitlements\"><h2>{}</h2>", sheets[0])), "{lang}");
+        assert!(html.contains(&format!("<section id=\"vendors\"><h2>{}</h2>", sheets[1])), "{lang}");
+        assert!(html.contains("<td>HC-2025-014</td><td>Highsoft AS</td><td>Highcharts</td>"), "{lang}");
+
+        use calamine::Reader;
+        let mut wb: calamine::Xlsx<_> = calamine::open_workbook(out("r.xlsx")).unwrap();
+        let names = wb.sheet_names();
+        assert!(names.contains(&sheets[0].to_string()) && names.contains(&sheets[1].to_string()), "{names:?}");
+        let ent = wb.worksheet_range(sheets[0]).unwrap();
+        assert_eq!(ent.get((0, 0)).unwrap().to_string(), heads[0]);
+        let ids: Vec<String> = ent.rows().skip(1).map(|r| r[0].to_string()).collect();
+        assert_eq!(ids, ["HC-2025-014", "AGG-2023-07", "TRP-2024-03", "ORA-2019-02"]);
+        let ven = wb.worksheet_range(sheets[1]).unwrap();
+        assert_eq!(ven.get((1, 1)).unwrap().to_string(), "Highsoft AS");
+
+        let csv = std::fs::read_to_string(out("e.csv")).unwrap();
+        assert!(csv.starts_with(&format!("\u{feff}{};", heads[0])), "{csv}");
+        let hc = csv.lines().nth(1).unwrap();
+        let expired = if lang == "de" { "abgelaufen" } else { "expired" };
+        assert!(hc.starts_with("HC-2025-014;Highsoft AS;Highcharts;"), "{hc}");
+        assert!(csv.lines().nth(2).unwrap().contains(expired), "{csv}");
+        let vendors = std::fs::read_to_string(out("v.csv")).unwrap();
+        let total = if lang == "de" { "Gesamt" } else { "Total" };
+        assert_eq!(vendors.lines().nth(1).unwrap(), format!("{total};Highsoft AS;2;2;2;highcharts"));
+        assert!(vendors.contains("Stadtplanung;Highsoft AS;1;1;1;highcharts"), "{vendors}");
+    }
+}
