@@ -382,3 +382,40 @@ fn reports_show_the_register_and_the_vendors_in_english_and_german() {
         assert!(vendors.contains("Stadtplanung;Highsoft AS;1;1;1;highcharts"), "{vendors}");
     }
 }
+
+#[test]
+fn the_history_keeps_vendors_and_the_register_and_the_dashboard_shows_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("history.sqlite");
+    let estate = fixture().join("estate.toml");
+    let reg = fixture().join("entitlements.toml");
+    for extra in [vec![], vec!["--entitlements", reg.to_str().unwrap()]] {
+        let out = Command::cargo_bin("kataster")
+            .unwrap()
+            .env("HOME", dir.path())
+            .args(["scan", "--no-local-caches", "-q", "--estate-file", estate.to_str().unwrap()])
+            .args(["--db", db.to_str().unwrap(), "-o", "json=/dev/null"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let h = kataster::history::History::open(&db).unwrap();
+    let count = |sql: &str| -> i64 { h.connection().query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(count("SELECT COUNT(*) FROM vendors WHERE scan_id = 1 AND department = ''"), 4);
+    assert_eq!(
+        count("SELECT components FROM vendors WHERE scan_id = 2 AND department = '' AND vendor = 'Highsoft AS'"),
+        2
+    );
+    assert_eq!(count("SELECT COUNT(*) FROM vendors WHERE scan_id = 2 AND department = 'Stadtplanung'"), 3);
+    assert_eq!(count("SELECT COUNT(*) FROM entitlements WHERE scan_id = 1"), 0);
+    assert_eq!(count("SELECT over_quantity FROM entitlements WHERE scan_id = 2 AND id = 'HC-2025-014'"), 1);
+    let data = kataster::history::dashboard::load(&h).unwrap();
+    assert_eq!(data.vendors[0].vendor, "Highsoft AS");
+    assert_eq!(data.vendors[0].first_components, Some(2));
+    assert_eq!(data.entitlements.len(), 4);
+    let html = kataster::history::dashboard::render(&data);
+    assert!(html.contains("<h2>Vendor dependence</h2>"));
+    assert!(html.contains("2 in 2 repositories, 2 departments; first scan 2"), "{html}");
+    assert!(html.contains("<td>AGG-2023-07</td><td>AG Grid Ltd</td><td>AG Grid Enterprise</td><td>expired</td>"));
+}
