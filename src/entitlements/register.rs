@@ -437,6 +437,24 @@ valid-until = "2027-06-30"
     }
 
     #[test]
+    fn the_documented_examples_are_valid_registers() {
+        let doc = include_str!("../../docs/licence-management.md");
+        let block = |fence: &str| {
+            let start = doc.find(fence).map(|i| i + fence.len()).unwrap_or(0);
+            let end = doc[start..].find("```").map(|i| start + i).unwrap_or(start);
+            &doc[start..end]
+        };
+        let en = Register::parse_toml(block("```toml\n"), "docs/licence-management.md").unwrap();
+        let ids: Vec<&str> = en.entitlements.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["HC-2025-014", "AGG-2023-07", "KENDO-2026"]);
+        assert!(matches!(&en.entitlements[2].covers[0], Cover::License(l) if l == "LicenseRef-scancode-telerik-eula"));
+        let de = Register::parse_csv(&format!("Nr;{}", block("```text\nNr;")), "docs/licence-management.md").unwrap();
+        let ids: Vec<&str> = de.entitlements.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["HC-2025-014", "AGG-2023-07", "TRP-2024-03"]);
+        assert_eq!(de.entitlements[2].license_type, LicenseType::Site);
+    }
+
+    #[test]
     fn mistakes_name_the_file_and_the_entry() {
         for (text, want) in [
             (
