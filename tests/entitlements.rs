@@ -290,6 +290,11 @@ fn a_register_with_a_mistake_is_a_usage_error_naming_the_file_and_entry() {
         "{}",
         r.stderr
     );
+    let garbage = dir.path().join("Lizenzen.xlsx");
+    std::fs::write(&garbage, b"PK\x03\x04 not really a workbook").unwrap();
+    let r = check(&["--entitlements", garbage.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("Lizenzen.xlsx: not a readable XLSX workbook"), "{}", r.stderr);
     let r = check(&["--entitlements", dir.path().join("missing.csv").to_str().unwrap()]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("missing.csv"), "{}", r.stderr);

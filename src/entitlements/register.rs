@@ -396,8 +396,12 @@ fn cell_text(d: &calamine::Data) -> String {
         Data::DateTime(dt) => {
             // Excel's day count starts at 1899-12-30 (with its 1900 leap-year quirk folded in).
             let base = time::macros::date!(1899 - 12 - 30);
-            let days = dt.as_f64().floor() as i64;
-            base.checked_add(time::Duration::days(days)).map(|d| d.to_string()).unwrap_or_default()
+            let serial = dt.as_f64();
+            // Outside the years 1900 to 9999 it is no date a register holds: leave the number.
+            if !(0.0..=2_958_465.0).contains(&serial) {
+                return serial.to_string();
+            }
+            base.checked_add(time::Duration::days(serial.floor() as i64)).map(|d| d.to_string()).unwrap_or_default()
         }
         Data::Error(e) => format!("{e:?}"),
     }
