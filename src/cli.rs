@@ -143,6 +143,10 @@ pub struct ScanArgs {
     /// License policy (default: `kataster.toml` in each root, else the built-in default).
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
+    /// Register of entitlements (purchased licenses; .toml, .csv or .xlsx) to match commercial
+    /// components against (default: `entitlements.toml` beside `--policy FILE`).
+    #[arg(long, value_name = "FILE")]
+    pub entitlements: Option<PathBuf>,
     /// Look up licenses the local caches do not know in the package registries (cached on disk).
     #[arg(long)]
     pub online: bool,
@@ -428,6 +432,7 @@ fn scan_inventory(args: &ScanArgs) -> Result<crate::inventory::Inventory, i32> {
         crate::scan::scan(&opts)
     };
     set_sbom_parties(&mut inv, &args.sbom_author, args.supplier.as_deref());
+    license_management(args, &mut inv, &opts.policies)?;
     Ok(inv)
 }
 
@@ -493,6 +498,32 @@ fn distinct_files(files: &[(String, &std::path::Path)]) -> Result<(), i32> {
         say(&e);
         exit::USAGE
     })
+}
+
+/// Match the register of entitlements (`--entitlements`, else `entitlements.toml` beside
+/// `--policy`) and rank the vendors; a register with a mistake is a usage error.
+fn license_management(
+    args: &ScanArgs,
+    inv: &mut crate::inventory::Inventory,
+    policies: &crate::policy::PolicySet,
+) -> Result<(), i32> {
+    let beside_policy = args
+        .policy
+        .as_deref()
+        .map(|p| p.with_file_name(crate::entitlements::register::FILE_NAME))
+        .filter(|p| p.is_file());
+    if let Some(path) = args.entitlements.clone().or(beside_policy) {
+        let register = crate::entitlements::Register::load(&path).map_err(|e| {
+            say(&format!("entitlements: {e}"));
+            exit::USAGE
+        })?;
+        crate::entitlements::apply(inv, &register, policies, crate::classify::today());
+        if !inv.repositories.is_empty() {
+            crate::estate::roll_up(inv);
+        }
+    }
+    crate::entitlements::vendors::compute(inv);
+    Ok(())
 }
 
 /// Store the inventory in the history database (if one is given) and write the reports.

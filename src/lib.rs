@@ -11,6 +11,7 @@ pub mod detect;
 pub mod diff;
 pub mod ecosystems;
 pub mod encoding;
+pub mod entitlements;
 pub mod estate;
 pub mod evidence;
 pub mod history;

@@ -202,6 +202,8 @@ pub fn join(roots: Vec<Root>, parts: Vec<RootScan>, policies: &crate::policy::Po
         summary: Summary::default(),
         repositories: Vec::new(),
         departments: Vec::new(),
+        entitlements: Vec::new(),
+        vendors: Vec::new(),
     };
     crate::classify::classify_with(&mut inv, policies, crate::classify::today());
     inv.summary = crate::classify::summary::summarize(&inv.components, &inv.files, &inv.diagnostics);

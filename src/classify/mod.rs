@@ -232,6 +232,25 @@ fn vendor(
     })
 }
 
+/// The evidence paths of a finding on `c` (`path:line`, else its locations), at most ten.
+pub(crate) fn evidence_paths(c: &Component) -> Vec<String> {
+    let mut paths: Vec<String> = c
+        .evidence
+        .iter()
+        .map(|e| match e.start_line {
+            Some(l) if l > 0 => format!("{}:{l}", e.path),
+            _ => e.path.clone(),
+        })
+        .collect();
+    if paths.is_empty() {
+        paths = c.locations.clone();
+    }
+    paths.sort();
+    paths.dedup();
+    paths.truncate(10);
+    paths
+}
+
 fn decide(
     c: &Component,
     v: &ComponentVerdict,
@@ -282,20 +301,7 @@ fn decide(
     if decision == Decision::Allow && !rule.starts_with("exception: ") {
         return None;
     }
-    let mut paths: Vec<String> = c
-        .evidence
-        .iter()
-        .map(|e| match e.start_line {
-            Some(l) if l > 0 => format!("{}:{l}", e.path),
-            _ => e.path.clone(),
-        })
-        .collect();
-    if paths.is_empty() {
-        paths = c.locations.clone();
-    }
-    paths.sort();
-    paths.dedup();
-    paths.truncate(10);
+    let paths = evidence_paths(c);
     Some(Finding {
         component: c.id.clone(),
         name: c.name.clone(),

@@ -76,6 +76,8 @@ pub fn merge(parts: Vec<(String, Inventory)>) -> Result<Inventory, MergeError> {
         summary: Summary::default(),
         repositories: Vec::new(),
         departments: Vec::new(),
+        entitlements: Vec::new(),
+        vendors: Vec::new(),
     };
     for (name, part) in std::iter::once((first_name, first)).chain(iter) {
         if check_format(&part.schema_version).is_err() {
@@ -143,6 +145,7 @@ pub fn merge(parts: Vec<(String, Inventory)>) -> Result<Inventory, MergeError> {
     out.repositories.sort_by(|a, b| a.name.cmp(&b.name));
     out.summary = crate::classify::summary::summarize(&out.components, &out.files, &out.diagnostics);
     super::roll_up(&mut out);
+    crate::entitlements::vendors::compute(&mut out);
     Ok(out)
 }
 

@@ -403,7 +403,13 @@ pub fn roll_up(inv: &mut Inventory) {
         .map(|(name, g)| {
             let mut repositories = members.remove(name).unwrap_or_default();
             repositories.sort();
-            Department { name: name.clone(), repositories, summary: summarize(g), findings: g.findings.clone() }
+            Department {
+                name: name.clone(),
+                repositories,
+                summary: summarize(g),
+                findings: g.findings.clone(),
+                vendors: Vec::new(),
+            }
         })
         .collect();
 }

@@ -74,6 +74,29 @@ pub struct SupplierRow {
     pub source_available: u64,
 }
 
+/// A vendor of the latest scan's non-open-source components, with its count in the first
+/// stored scan that ranked vendors (the trend).
+#[derive(Debug, Clone, PartialEq)]
+pub struct VendorRow {
+    pub vendor: String,
+    pub components: u64,
+    pub repositories: u64,
+    pub departments: u64,
+    pub first_components: Option<u64>,
+}
+
+/// An entitlement of the latest scan's register.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntitlementRow {
+    pub id: String,
+    pub vendor: String,
+    pub product: String,
+    pub validity: String,
+    pub valid_until: Option<String>,
+    pub components: u64,
+    pub over_quantity: bool,
+}
+
 /// What the dashboard shows; everything but `scans` is about the latest scan.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DashboardData {
@@ -83,6 +106,8 @@ pub struct DashboardData {
     pub categories: Vec<(String, u64)>,
     pub licenses: Vec<(String, u64)>,
     pub suppliers: Vec<SupplierRow>,
+    pub vendors: Vec<VendorRow>,
+    pub entitlements: Vec<EntitlementRow>,
 }
 
 impl DashboardData {
@@ -193,6 +218,49 @@ pub fn load(h: &History) -> Result<DashboardData, HistoryError> {
     data.suppliers = stmt
         .query_map(params![latest], |r| {
             Ok(SupplierRow { supplier: r.get(0)?, proprietary: u(r, 1)?, source_available: u(r, 2)? })
+        })
+        .map_err(e)?
+        .collect::<Result<_, _>>()
+        .map_err(e)?;
+    let mut stmt = conn
+        .prepare(
+            "SELECT v.vendor, v.components, v.repositories, v.departments,
+                (SELECT f.components FROM vendors f WHERE f.department = '' AND f.vendor = v.vendor
+                 AND f.scan_id = (SELECT MIN(scan_id) FROM vendors))
+             FROM vendors v WHERE v.scan_id = ?1 AND v.department = ''
+             ORDER BY v.components DESC, v.repositories DESC, v.departments DESC, v.vendor",
+        )
+        .map_err(e)?;
+    data.vendors = stmt
+        .query_map(params![latest], |r| {
+            Ok(VendorRow {
+                vendor: r.get(0)?,
+                components: u(r, 1)?,
+                repositories: u(r, 2)?,
+                departments: u(r, 3)?,
+                first_components: r.get::<_, Option<i64>>(4)?.map(|v| v.max(0) as u64),
+            })
+        })
+        .map_err(e)?
+        .collect::<Result<_, _>>()
+        .map_err(e)?;
+    let mut stmt = conn
+        .prepare(
+            "SELECT id, vendor, product, validity, valid_until, components, over_quantity
+             FROM entitlements WHERE scan_id = ?1 ORDER BY rowid",
+        )
+        .map_err(e)?;
+    data.entitlements = stmt
+        .query_map(params![latest], |r| {
+            Ok(EntitlementRow {
+                id: r.get(0)?,
+                vendor: r.get(1)?,
+                product: r.get(2)?,
+                validity: r.get(3)?,
+                valid_until: r.get(4)?,
+                components: u(r, 5)?,
+                over_quantity: r.get(6)?,
+            })
         })
         .map_err(e)?
         .collect::<Result<_, _>>()
@@ -508,6 +576,39 @@ pub fn render(d: &DashboardData) -> String {
         })
         .collect();
     bar_chart(&mut o, &rows);
+
+    o.push_str("\n<h2>Vendor dependence</h2>\n");
+    o.push_str(r#"<p class="hint">Vendors of the components that are not open source (the license's owner, else the package's supplier), by components; the note gives repositories, departments and the count in the first scan that ranked vendors.</p>"#);
+    let rows: Vec<Bar> = d
+        .vendors
+        .iter()
+        .map(|v| {
+            let was = v.first_components.map(|f| format!("; first scan {f}")).unwrap_or_else(|| "; new".into());
+            (
+                v.vendor.clone(),
+                vec![(v.components, "proprietary", "components")],
+                format!("{} in {} repositories, {} departments{was}", v.components, v.repositories, v.departments),
+            )
+        })
+        .collect();
+    bar_chart(&mut o, &rows);
+    if !d.entitlements.is_empty() {
+        o.push_str("\n<h2>Register of entitlements</h2>\n<table><thead><tr><th>Entitlement</th><th>Vendor</th><th>Product</th><th>Validity</th><th>Valid until</th><th>Components</th><th>Over quantity</th></tr></thead><tbody>");
+        for x in &d.entitlements {
+            let _ = write!(
+                o,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&x.id),
+                esc(&x.vendor),
+                esc(&x.product),
+                esc(&x.validity),
+                esc(x.valid_until.as_deref().unwrap_or("")),
+                x.components,
+                if x.over_quantity { "yes" } else { "no" }
+            );
+        }
+        o.push_str("</tbody></table>");
+    }
     o.push_str("\n</body>\n</html>\n");
     o
 }

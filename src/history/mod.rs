@@ -15,7 +15,7 @@ use rusqlite::{Connection, params};
 use std::path::Path;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// The migrations: migration `i` (1-based) takes a database from version `i - 1` to `i`.
 const MIGRATIONS: &[&str] = &[
@@ -83,6 +83,32 @@ const MIGRATIONS: &[&str] = &[
     // 2: suppliers, for vendor concentration (lock-in) on the dashboard.
     "ALTER TABLE components ADD COLUMN supplier TEXT;
     CREATE INDEX components_scan_category ON components(scan_id, category);",
+    // 3: vendor dependence (whole scan: department '', and per department) and the register
+    // of entitlements, for license management over time.
+    "CREATE TABLE vendors (
+        scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+        department TEXT NOT NULL,
+        vendor TEXT NOT NULL,
+        components INTEGER NOT NULL,
+        repositories INTEGER NOT NULL,
+        departments INTEGER NOT NULL,
+        PRIMARY KEY (scan_id, department, vendor)
+    );
+    CREATE TABLE entitlements (
+        scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+        id TEXT NOT NULL,
+        vendor TEXT NOT NULL,
+        product TEXT NOT NULL,
+        license_type TEXT NOT NULL,
+        quantity INTEGER,
+        valid_until TEXT,
+        validity TEXT NOT NULL,
+        components INTEGER NOT NULL,
+        repositories INTEGER NOT NULL,
+        departments INTEGER NOT NULL,
+        over_quantity INTEGER NOT NULL,
+        PRIMARY KEY (scan_id, id)
+    );",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -279,6 +305,50 @@ impl History {
                     crate::diff::decision_name(f.decision),
                     f.rule,
                     f.reason
+                ])
+                .map_err(err)?;
+            }
+            let mut vendor = tx
+                .prepare(
+                    "INSERT OR IGNORE INTO vendors (scan_id, department, vendor, components, repositories, departments)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .map_err(err)?;
+            let whole = inv.vendors.iter().map(|v| ("", v));
+            let per_department = inv.departments.iter().flat_map(|d| d.vendors.iter().map(|v| (d.name.as_str(), v)));
+            for (department, v) in whole.chain(per_department) {
+                vendor
+                    .execute(params![
+                        scan,
+                        department,
+                        v.vendor,
+                        v.components as i64,
+                        v.repositories as i64,
+                        v.departments as i64
+                    ])
+                    .map_err(err)?;
+            }
+            let mut ent = tx
+                .prepare(
+                    "INSERT OR IGNORE INTO entitlements (scan_id, id, vendor, product, license_type, quantity,
+                        valid_until, validity, components, repositories, departments, over_quantity)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                )
+                .map_err(err)?;
+            for e in &inv.entitlements {
+                ent.execute(params![
+                    scan,
+                    e.id,
+                    e.vendor,
+                    e.product,
+                    e.license_type,
+                    e.quantity.map(|q| q as i64),
+                    e.valid_until,
+                    e.validity,
+                    e.components.len() as i64,
+                    e.repositories.len() as i64,
+                    e.departments.len() as i64,
+                    e.over_quantity,
                 ])
                 .map_err(err)?;
             }

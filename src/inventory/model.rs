@@ -31,6 +31,58 @@ pub struct Inventory {
     /// sorted by name.
     #[serde(default)]
     pub departments: Vec<Department>,
+    /// The register of entitlements (`--entitlements`) and how the estate uses each one,
+    /// in register order; empty without a register.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entitlements: Vec<EntitlementUse>,
+    /// Vendors of the components that are not open source, most depended-on first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vendors: Vec<VendorUse>,
+}
+
+/// One entitlement of the register (a purchased license) and what it covers in the scan.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct EntitlementUse {
+    pub id: String,
+    pub vendor: String,
+    pub product: String,
+    /// Package URL patterns, component id patterns and license ids it covers.
+    pub covers: Vec<String>,
+    /// `per-repository`, `per-department`, `per-developer`, `per-server`, `site`, `subscription`.
+    pub license_type: String,
+    #[serde(default)]
+    pub quantity: Option<u64>,
+    #[serde(default)]
+    pub contract: Option<String>,
+    #[serde(default)]
+    pub cost_centre: Option<String>,
+    /// The department it was bought for; it then covers only that department's repositories.
+    #[serde(default)]
+    pub department: Option<String>,
+    #[serde(default)]
+    pub valid_from: Option<String>,
+    #[serde(default)]
+    pub valid_until: Option<String>,
+    /// `valid`, `expiring`, `expired`, `not-yet-valid`.
+    pub validity: String,
+    /// Ids of the components it matches, sorted.
+    pub components: Vec<String>,
+    /// Repositories (roots) and departments those components are in, sorted.
+    pub repositories: Vec<String>,
+    pub departments: Vec<String>,
+    /// Over its quantity: the count of repositories or departments exceeds it.
+    pub over_quantity: bool,
+}
+
+/// A vendor of components that are not open source, and how much depends on it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct VendorUse {
+    pub vendor: String,
+    pub components: u64,
+    pub repositories: u64,
+    pub departments: u64,
+    /// Component names (without versions), sorted.
+    pub products: Vec<String>,
 }
 
 /// One repository of an estate, with the metadata of the estate file and its roll-up.
@@ -73,6 +125,9 @@ pub struct Department {
     pub summary: Summary,
     #[serde(default)]
     pub findings: std::collections::BTreeMap<String, u64>,
+    /// The vendors this department's non-open-source components come from, ranked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vendors: Vec<VendorUse>,
 }
 
 /// Which part of an estate a sharded scan covered (`scan --shard INDEX/COUNT`, 1-based).

@@ -41,6 +41,8 @@ struct RawPolicy {
     clarification: Vec<RawClarification>,
     #[serde(default)]
     proposals: RawProposals,
+    #[serde(default)]
+    entitlements: RawEntitlementRules,
 }
 
 /// `[proposals]`: which scanned trees may propose clarifications in their own `kataster.toml`.
@@ -50,6 +52,48 @@ struct RawProposals {
     /// Root labels (repository names), globs.
     #[serde(default)]
     accept_clarifications_from: Vec<String>,
+}
+
+/// `[entitlements]`: the decisions on what the register of entitlements shows.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawEntitlementRules {
+    missing: Option<String>,
+    expired: Option<String>,
+    expiring: Option<String>,
+    over_quantity: Option<String>,
+    unused: Option<String>,
+    expiring_within_days: Option<i64>,
+}
+
+/// The decisions on entitlement findings (`[entitlements]`, docs/licence-management.md).
+/// `allow` turns a kind of finding off.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EntitlementRules {
+    /// A commercial or proprietary component that no entitlement covers.
+    pub missing: Decision,
+    /// A component only an expired (or not yet valid) entitlement covers.
+    pub expired: Decision,
+    /// An entitlement that ends within `expiring_within_days`.
+    pub expiring: Decision,
+    /// More repositories or departments use it than its quantity allows.
+    pub over_quantity: Decision,
+    /// An entitlement no component matches.
+    pub unused: Decision,
+    pub expiring_within_days: i64,
+}
+
+impl Default for EntitlementRules {
+    fn default() -> Self {
+        EntitlementRules {
+            missing: Decision::Deny,
+            expired: Decision::Deny,
+            expiring: Decision::Review,
+            over_quantity: Decision::Review,
+            unused: Decision::Review,
+            expiring_within_days: 90,
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -165,6 +209,7 @@ pub struct Policy {
     pub clarifications: Vec<Clarification>,
     /// Roots whose in-tree `kataster.toml` may propose clarifications: (pattern, matcher).
     accept_from: Vec<(String, globset::GlobSet)>,
+    pub entitlements: EntitlementRules,
 }
 
 fn parse_decision(s: &str) -> Option<Decision> {
@@ -354,7 +399,8 @@ impl Policy {
             let matcher = glob(pattern).map_err(|m| err(format!("proposals.accept_clarifications_from: {m}")))?;
             accept_from.push((pattern.clone(), matcher));
         }
-        Ok(Policy { source: source.to_string(), rules, default, exceptions, clarifications, accept_from })
+        let entitlements = entitlement_rules(&raw.entitlements).map_err(err)?;
+        Ok(Policy { source: source.to_string(), rules, default, exceptions, clarifications, accept_from, entitlements })
     }
 
     /// Read and check a policy file (a regular file of at most [`MAX_POLICY_BYTES`]).
@@ -391,6 +437,29 @@ fn read_policy_file(path: &Path) -> Result<String, String> {
         .and_then(|f| f.take(MAX_POLICY_BYTES + 1).read_to_string(&mut text))
         .map_err(|e| e.to_string())?;
     Ok(text)
+}
+
+fn entitlement_rules(raw: &RawEntitlementRules) -> Result<EntitlementRules, String> {
+    let mut r = EntitlementRules::default();
+    for (key, given, slot) in [
+        ("missing", &raw.missing, &mut r.missing),
+        ("expired", &raw.expired, &mut r.expired),
+        ("expiring", &raw.expiring, &mut r.expiring),
+        ("over-quantity", &raw.over_quantity, &mut r.over_quantity),
+        ("unused", &raw.unused, &mut r.unused),
+    ] {
+        if let Some(d) = given {
+            *slot = parse_decision(d)
+                .ok_or_else(|| format!("entitlements.{key}: `{d}` is not one of allow, review, deny"))?;
+        }
+    }
+    if let Some(days) = raw.expiring_within_days {
+        if days < 0 {
+            return Err(format!("entitlements.expiring-within-days: {days} is negative"));
+        }
+        r.expiring_within_days = days;
+    }
+    Ok(r)
 }
 
 impl Judge for Policy {
@@ -647,6 +716,22 @@ deny = ["network-copyleft", "source-available", "proprietary", "freeware", "EUPL
     }
 
     #[test]
+    fn entitlement_levels_default_to_deny_for_unlicensed_and_can_be_set() {
+        let p = Policy::parse("", "k.toml").unwrap();
+        assert_eq!(p.entitlements, EntitlementRules::default());
+        assert_eq!(p.entitlements.missing, Decision::Deny);
+        let p = Policy::parse(
+            "[entitlements]\nmissing = \"review\"\nunused = \"allow\"\nexpiring-within-days = 30\n",
+            "k.toml",
+        )
+        .unwrap();
+        assert_eq!(
+            (p.entitlements.missing, p.entitlements.unused, p.entitlements.expiring_within_days),
+            (Decision::Review, Decision::Allow, 30)
+        );
+    }
+
+    #[test]
     fn mistakes_in_the_policy_are_errors_naming_the_file() {
         for (text, want) in [
             ("[licenses]\nallow = [\"permisive\"]\n", "neither a category"),
@@ -662,6 +747,9 @@ deny = ["network-copyleft", "source-available", "proprietary", "freeware", "EUPL
             ("[[clarification]]\ncomponent = \"x\"\nlicense = \"Foo License\"\nreason = \"r\"\n", "not an SPDX"),
             ("[licences]\n", "unknown field"),
             ("[proposals]\naccept_clarifications_from = [\"{a,b\"]\n", "proposals.accept_clarifications_from"),
+            ("[entitlements]\nmissing = \"fail\"\n", "entitlements.missing: `fail` is not one of"),
+            ("[entitlements]\nexpiring-within-days = -1\n", "is negative"),
+            ("[entitlements]\nunsed = \"allow\"\n", "unknown field"),
         ] {
             let e = Policy::parse(text, "kataster.toml").unwrap_err();
             assert!(e.starts_with("kataster.toml"), "{e}");

@@ -53,9 +53,18 @@ pub fn findings_text(inv: &Inventory, quiet: bool) -> String {
             "kataster check: {} denied, {} to review, {} allowed by exception; {} components",
             count(Decision::Deny),
             count(Decision::Review),
-            count(Decision::Allow),
+            inv.findings.iter().filter(|f| f.decision == Decision::Allow && f.rule.starts_with("exception: ")).count(),
             inv.components.len()
         );
+        if !inv.entitlements.is_empty() {
+            let in_use = inv.entitlements.iter().filter(|e| !e.components.is_empty()).count();
+            let licensed = inv.findings.iter().filter(|f| f.rule.starts_with("entitlement: ")).count();
+            let _ = writeln!(
+                out,
+                "kataster check: {} entitlements, {in_use} in use; {licensed} components allowed by entitlement",
+                inv.entitlements.len()
+            );
+        }
     }
     out
 }

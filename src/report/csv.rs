@@ -7,7 +7,7 @@
 
 use super::Index;
 use super::i18n::{self, Lang};
-use crate::inventory::model::{Component, ComponentKind, Inventory};
+use crate::inventory::model::{Component, ComponentKind, EntitlementUse, Inventory, VendorUse};
 
 /// The columns, as headings in the report's language.
 pub fn columns(lang: Lang) -> Vec<&'static str> {
@@ -91,17 +91,114 @@ pub(crate) fn row(c: &Component, idx: &Index, lang: Lang) -> Vec<String> {
     ]
 }
 
-pub fn render(inv: &Inventory, delimiter: u8, lang: Lang) -> String {
-    let idx = Index::new(inv);
+/// The columns of the register of entitlements.
+pub fn entitlement_columns(lang: Lang) -> Vec<&'static str> {
+    let t = lang.texts();
+    vec![
+        t.entitlement_id,
+        t.vendor,
+        t.product,
+        t.license_type,
+        t.quantity,
+        t.in_use,
+        t.over_quantity,
+        t.validity,
+        t.valid_from,
+        t.valid_until,
+        t.contract,
+        t.cost_centre,
+        t.department,
+        t.covers,
+        t.repositories,
+        t.departments,
+        t.components,
+    ]
+}
+
+/// The cells of one entitlement, in the order of [`entitlement_columns`]. "In use" counts
+/// what its license type counts (repositories or departments), else components.
+pub(crate) fn entitlement_row(e: &EntitlementUse, lang: Lang) -> Vec<String> {
+    let in_use = match e.license_type.as_str() {
+        "per-repository" => e.repositories.len(),
+        "per-department" => e.departments.len(),
+        _ => e.components.len(),
+    };
+    vec![
+        e.id.clone(),
+        e.vendor.clone(),
+        e.product.clone(),
+        i18n::license_type(lang, &e.license_type).to_string(),
+        e.quantity.map(|q| q.to_string()).unwrap_or_default(),
+        in_use.to_string(),
+        i18n::yes_no(lang, Some(e.over_quantity)).to_string(),
+        i18n::validity(lang, &e.validity).to_string(),
+        e.valid_from.clone().unwrap_or_default(),
+        e.valid_until.clone().unwrap_or_default(),
+        e.contract.clone().unwrap_or_default(),
+        e.cost_centre.clone().unwrap_or_default(),
+        e.department.clone().unwrap_or_default(),
+        e.covers.join(" | "),
+        e.repositories.join(" | "),
+        e.departments.join(" | "),
+        e.components.join(" | "),
+    ]
+}
+
+/// The columns of the vendor ranking: the department ("total" for the whole scan), then the
+/// vendor and its counts.
+pub fn vendor_columns(lang: Lang) -> Vec<&'static str> {
+    let t = lang.texts();
+    vec![t.department, t.vendor, t.components, t.repositories, t.departments, t.products]
+}
+
+/// The vendor ranking of the whole scan, then per department, in the order of [`vendor_columns`].
+pub(crate) fn vendor_rows(inv: &Inventory, lang: Lang) -> Vec<Vec<String>> {
+    let whole = inv.vendors.iter().map(|v| (lang.texts().total.to_string(), v));
+    let per_department = inv.departments.iter().flat_map(|d| d.vendors.iter().map(|v| (d.name.clone(), v)));
+    whole
+        .chain(per_department)
+        .map(|(d, v): (String, &VendorUse)| {
+            vec![
+                d,
+                v.vendor.clone(),
+                v.components.to_string(),
+                v.repositories.to_string(),
+                v.departments.to_string(),
+                v.products.join(" | "),
+            ]
+        })
+        .collect()
+}
+
+/// A CSV document: a byte-order mark, the heading row, the rows, CRLF line ends.
+fn document(heads: &[&str], rows: impl Iterator<Item = Vec<String>>, delimiter: u8) -> String {
     let sep = (delimiter as char).to_string();
+    let line = |cells: &mut dyn Iterator<Item = String>| {
+        let mut l = cells.map(|c| cell(&c, delimiter)).collect::<Vec<_>>().join(&sep);
+        l.push_str("\r\n");
+        l
+    };
     let mut out = String::from("\u{feff}");
-    out.push_str(&columns(lang).iter().map(|c| cell(c, delimiter)).collect::<Vec<_>>().join(&sep));
-    out.push_str("\r\n");
-    for c in ordered(inv, &idx) {
-        out.push_str(&row(c, &idx, lang).iter().map(|v| cell(v, delimiter)).collect::<Vec<_>>().join(&sep));
-        out.push_str("\r\n");
+    out.push_str(&line(&mut heads.iter().map(|h| h.to_string())));
+    for r in rows {
+        out.push_str(&line(&mut r.into_iter()));
     }
     out
+}
+
+pub fn render(inv: &Inventory, delimiter: u8, lang: Lang) -> String {
+    let idx = Index::new(inv);
+    document(&columns(lang), ordered(inv, &idx).into_iter().map(|c| row(c, &idx, lang)), delimiter)
+}
+
+/// The register of entitlements with its use (`-o entitlements-csv`).
+pub fn render_entitlements(inv: &Inventory, delimiter: u8, lang: Lang) -> String {
+    document(&entitlement_columns(lang), inv.entitlements.iter().map(|e| entitlement_row(e, lang)), delimiter)
+}
+
+/// The vendor ranking of the whole scan, then per department (`-o vendors-csv`).
+pub fn render_vendors(inv: &Inventory, delimiter: u8, lang: Lang) -> String {
+    document(&vendor_columns(lang), vendor_rows(inv, lang).into_iter(), delimiter)
 }
 
 #[cfg(test)]

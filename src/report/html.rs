@@ -165,6 +165,28 @@ fn table_open(o: &mut String, attrs: &str, heads: &[(&str, bool)]) {
     o.push_str("</tr></thead><tbody>");
 }
 
+/// A table of text cells (numbers right-aligned), headings first.
+fn grid(o: &mut String, attrs: &str, heads: &[&str], rows: impl Iterator<Item = Vec<String>>) {
+    let rows: Vec<Vec<String>> = rows.collect();
+    let numeric: Vec<bool> = (0..heads.len())
+        .map(|i| {
+            !rows.is_empty()
+                && rows.iter().all(|r| r.get(i).is_some_and(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit())))
+        })
+        .collect();
+    let heads: Vec<(&str, bool)> = heads.iter().copied().zip(numeric.iter().copied()).collect();
+    table_open(o, attrs, &heads);
+    for r in rows {
+        o.push_str("<tr>");
+        for (c, num) in r.iter().zip(&numeric) {
+            let class = if *num { r#" class="num""# } else { "" };
+            let _ = write!(o, "<td{class}>{}</td>", esc(c));
+        }
+        o.push_str("</tr>\n");
+    }
+    o.push_str("</tbody></table>");
+}
+
 fn component_row(o: &mut String, c: &Component, idx: &Index, lang: Lang) {
     let k = c.classification.as_ref();
     let project = csv::project_cell(c, idx);
@@ -453,6 +475,33 @@ pub fn render(inv: &Inventory, lang: Lang) -> String {
         o.push_str("</tbody></table>");
     }
     o.push_str("</section>\n");
+
+    // License management: the register of entitlements, the vendor dependence.
+    if !inv.entitlements.is_empty() {
+        let _ = write!(
+            o,
+            r#"<section id="entitlements"><h2>{}</h2><p>{}</p>"#,
+            esc(t.entitlements),
+            esc(t.entitlements_intro)
+        );
+        grid(
+            &mut o,
+            r#"class="sortable" id="entitlements-table""#,
+            &csv::entitlement_columns(lang),
+            inv.entitlements.iter().map(|e| csv::entitlement_row(e, lang)),
+        );
+        o.push_str("</section>\n");
+    }
+    if !inv.vendors.is_empty() {
+        let _ = write!(o, r#"<section id="vendors"><h2>{}</h2><p>{}</p>"#, esc(t.vendors), esc(t.vendors_intro));
+        grid(
+            &mut o,
+            r#"class="sortable" id="vendors-table""#,
+            &csv::vendor_columns(lang),
+            csv::vendor_rows(inv, lang).into_iter(),
+        );
+        o.push_str("</section>\n");
+    }
 
     // Diagnostics.
     let _ = write!(o, r#"<section id="diagnostics"><h2>{}</h2>"#, esc(t.diagnostics));

@@ -117,6 +117,26 @@ pub struct Texts {
     pub no_copyright: &'static str,
     pub sort_hint: &'static str,
     pub outside_projects: &'static str,
+    pub entitlements: &'static str,
+    pub entitlements_intro: &'static str,
+    pub entitlement_id: &'static str,
+    pub product: &'static str,
+    pub covers: &'static str,
+    pub license_type: &'static str,
+    pub quantity: &'static str,
+    pub in_use: &'static str,
+    pub contract: &'static str,
+    pub cost_centre: &'static str,
+    pub department: &'static str,
+    pub valid_from: &'static str,
+    pub valid_until: &'static str,
+    pub validity: &'static str,
+    pub over_quantity: &'static str,
+    pub repositories: &'static str,
+    pub departments: &'static str,
+    pub vendors: &'static str,
+    pub vendors_intro: &'static str,
+    pub products: &'static str,
 }
 
 pub static EN: Texts = Texts {
@@ -191,6 +211,26 @@ pub static EN: Texts = Texts {
     no_copyright: "no copyright notice found",
     sort_hint: "Click a column heading to sort.",
     outside_projects: "outside any project",
+    entitlements: "Entitlements",
+    entitlements_intro: "The register of purchased licenses and what the scan found of each: the components it covers, in which repositories and departments, and whether it is valid, ending soon, over its quantity or unused.",
+    entitlement_id: "Entitlement",
+    product: "Product",
+    covers: "Covers",
+    license_type: "License type",
+    quantity: "Quantity",
+    in_use: "In use",
+    contract: "Contract",
+    cost_centre: "Cost centre",
+    department: "Department",
+    valid_from: "Valid from",
+    valid_until: "Valid until",
+    validity: "Validity",
+    over_quantity: "Over quantity",
+    repositories: "Repositories",
+    departments: "Departments",
+    vendors: "Vendor dependence",
+    vendors_intro: "The vendors of the components that are not open source, ranked by how many components, repositories and departments depend on them.",
+    products: "Products",
 };
 
 pub static DE: Texts = Texts {
@@ -265,6 +305,26 @@ pub static DE: Texts = Texts {
     no_copyright: "kein Urheberrechtsvermerk gefunden",
     sort_hint: "Zum Sortieren auf eine Spaltenüberschrift klicken.",
     outside_projects: "außerhalb von Projekten",
+    entitlements: "Lizenzbestand",
+    entitlements_intro: "Der Bestand gekaufter Lizenzen und was der Scan davon gefunden hat: die abgedeckten Komponenten, in welchen Repositories und Fachbereichen, und ob die Lizenz gültig ist, bald ausläuft, über der vereinbarten Anzahl genutzt wird oder ungenutzt ist.",
+    entitlement_id: "Lizenz-Nr.",
+    product: "Produkt",
+    covers: "Deckt ab",
+    license_type: "Lizenzart",
+    quantity: "Anzahl",
+    in_use: "Genutzt",
+    contract: "Vertrag",
+    cost_centre: "Kostenstelle",
+    department: "Fachbereich",
+    valid_from: "Gültig ab",
+    valid_until: "Gültig bis",
+    validity: "Gültigkeit",
+    over_quantity: "Über Anzahl",
+    repositories: "Repositories",
+    departments: "Fachbereiche",
+    vendors: "Herstellerabhängigkeit",
+    vendors_intro: "Die Hersteller der Komponenten, die nicht Open Source sind, geordnet danach, wie viele Komponenten, Repositories und Fachbereiche von ihnen abhängen.",
+    products: "Produkte",
 };
 
 /// The category name for a classification category; `None` is "unclassified".
@@ -416,6 +476,40 @@ pub fn decision(lang: Lang, d: Decision) -> &'static str {
         (Lang::De, Decision::Allow) => "erlaubt",
         (Lang::De, Decision::Review) => "prüfen",
         (Lang::De, Decision::Deny) => "abgelehnt",
+    }
+}
+
+/// The name of an entitlement's validity (`valid`, `expiring`, `expired`, `not-yet-valid`).
+pub fn validity(lang: Lang, v: &str) -> &str {
+    match (lang, v) {
+        (Lang::En, "valid") => "valid",
+        (Lang::En, "expiring") => "ending soon",
+        (Lang::En, "expired") => "expired",
+        (Lang::En, "not-yet-valid") => "not yet valid",
+        (Lang::De, "valid") => "gültig",
+        (Lang::De, "expiring") => "läuft bald aus",
+        (Lang::De, "expired") => "abgelaufen",
+        (Lang::De, "not-yet-valid") => "noch nicht gültig",
+        (_, other) => other,
+    }
+}
+
+/// The name of a license type (`per-repository`, ..., `subscription`).
+pub fn license_type(lang: Lang, t: &str) -> &str {
+    match (lang, t) {
+        (Lang::En, "per-repository") => "per repository",
+        (Lang::En, "per-department") => "per department",
+        (Lang::En, "per-developer") => "per developer",
+        (Lang::En, "per-server") => "per server",
+        (Lang::En, "site") => "site license",
+        (Lang::En, "subscription") => "subscription",
+        (Lang::De, "per-repository") => "pro Repository",
+        (Lang::De, "per-department") => "pro Fachbereich",
+        (Lang::De, "per-developer") => "pro Entwickler/in",
+        (Lang::De, "per-server") => "pro Server",
+        (Lang::De, "site") => "Standortlizenz",
+        (Lang::De, "subscription") => "Abonnement",
+        (_, other) => other,
     }
 }
 

@@ -31,11 +31,23 @@ pub enum Format {
     Xlsx,
     Html,
     Notice,
+    EntitlementsCsv,
+    VendorsCsv,
 }
 
 impl Format {
-    pub const NAMES: &'static [&'static str] =
-        &["table", "json", "csv", "cyclonedx-json", "spdx-json", "xlsx", "html", "notice"];
+    pub const NAMES: &'static [&'static str] = &[
+        "table",
+        "json",
+        "csv",
+        "cyclonedx-json",
+        "spdx-json",
+        "xlsx",
+        "html",
+        "notice",
+        "entitlements-csv",
+        "vendors-csv",
+    ];
 
     pub fn parse(name: &str) -> Option<Format> {
         match name {
@@ -47,6 +59,8 @@ impl Format {
             "xlsx" => Some(Format::Xlsx),
             "html" => Some(Format::Html),
             "notice" => Some(Format::Notice),
+            "entitlements-csv" => Some(Format::EntitlementsCsv),
+            "vendors-csv" => Some(Format::VendorsCsv),
             _ => None,
         }
     }
@@ -77,6 +91,8 @@ pub fn render(format: Format, inv: &Inventory, opts: &ReportOptions) -> Result<V
         Format::Xlsx => xlsx::render(inv, opts.lang)?,
         Format::Html => html::render(inv, opts.lang).into_bytes(),
         Format::Notice => notice::render(inv, opts.lang).into_bytes(),
+        Format::EntitlementsCsv => csv::render_entitlements(inv, opts.csv_delimiter, opts.lang).into_bytes(),
+        Format::VendorsCsv => csv::render_vendors(inv, opts.csv_delimiter, opts.lang).into_bytes(),
     })
 }
 

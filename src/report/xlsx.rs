@@ -211,6 +211,18 @@ fn build(inv: &Inventory, lang: Lang) -> Result<Vec<u8>, XlsxError> {
         .collect();
     table(ws, &[t.component, t.version, t.license, t.decision, t.rule, t.reason, t.evidence, t.id], &rows, &bold)?;
 
+    if !inv.entitlements.is_empty() {
+        let ws = wb.add_worksheet();
+        ws.set_name(t.entitlements)?;
+        let rows: Vec<Vec<String>> = inv.entitlements.iter().map(|e| csv::entitlement_row(e, lang)).collect();
+        table(ws, &csv::entitlement_columns(lang), &rows, &bold)?;
+    }
+    if !inv.vendors.is_empty() {
+        let ws = wb.add_worksheet();
+        ws.set_name(t.vendors)?;
+        table(ws, &csv::vendor_columns(lang), &csv::vendor_rows(inv, lang), &bold)?;
+    }
+
     let ws = wb.add_worksheet();
     ws.set_name(t.diagnostics)?;
     let rows: Vec<Vec<String>> = inv

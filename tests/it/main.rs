@@ -24,6 +24,7 @@ mod check;
 mod detect_corpus;
 mod diff;
 mod diff_baseline;
+mod entitlements;
 mod estate;
 mod estate_rescan;
 mod history;
