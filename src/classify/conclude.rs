@@ -28,6 +28,9 @@ pub mod rule {
     /// The manifest and the license files of its scope disagree: the manifest's
     /// declaration stands, and the component goes to review.
     pub const CONFLICT: &str = "declared-license-file-conflict";
+    /// The manifest names only a kind of license (`Commercial`, `Proprietary`); the license
+    /// file of its scope names which one, of that kind: the license file's.
+    pub const DECLARED_REFINED: &str = "declared-refined-by-license-file";
     /// No (understood) manifest declaration: the license files of the component's scope.
     pub const LICENSE_FILE: &str = "license-file";
     /// Nothing declared: what the component's files say (headers, tags, banners).
@@ -169,6 +172,19 @@ fn restrictive(c: Category) -> bool {
     )
 }
 
+/// A declaration that names a kind of license rather than a license (`"license":
+/// "Commercial"`), refined by a license file `s` that names a license of that kind.
+fn refines(declared: &str, s: &str) -> bool {
+    const COMMERCIAL: &str = "LicenseRef-kataster-commercial";
+    let kind_of = |cat: Category| match declared {
+        COMMERCIAL | crate::ecosystems::PROPRIETARY => {
+            matches!(cat, Category::Commercial | Category::Proprietary | Category::SourceAvailable | Category::Freeware)
+        }
+        _ => false,
+    };
+    s != declared && !terms(s).contains(UNKNOWN) && nature(s).is_some_and(|(cat, _)| kind_of(cat))
+}
+
 /// Conclude a component's license.
 pub fn conclude(
     c: &Component,
@@ -306,6 +322,13 @@ pub fn conclude(
             ));
             Some(s)
         }
+        (Some(m), Some(s)) if refines(&m, &s) => {
+            out.rule = Some(rule::DECLARED_REFINED);
+            out.reasons.push(format!(
+                "{declared_from} declares {m}, a kind of license; the license file {scope_from} names which: {s}"
+            ));
+            Some(s)
+        }
         (Some(m), Some(s)) => {
             let m_terms = terms(&m);
             // Several license files in one folder offer a choice: one that the manifest
@@ -433,5 +456,17 @@ mod tests {
         assert!(!covered_by("GPL-2.0-or-later AND MIT", &declared));
         assert!(covered_by("MIT", &terms("MIT OR Apache-2.0")));
         assert!(!covered_by("GPL-2.0-only", &terms("GPL-2.0-or-later")));
+    }
+
+    #[test]
+    fn a_license_file_names_which_commercial_license_a_manifest_means() {
+        // ag-grid-enterprise: `"license": "Commercial"` and the AG Grid EULA in LICENSE.html.
+        assert!(refines("LicenseRef-kataster-commercial", "LicenseRef-scancode-ag-grid-enterprise"));
+        assert!(refines("LicenseRef-kataster-proprietary", "LicenseRef-scancode-telerik-eula"));
+        // An open license beside a commercial declaration is a conflict, not a refinement.
+        assert!(!refines("LicenseRef-kataster-commercial", "GPL-3.0-only"));
+        assert!(!refines("LicenseRef-kataster-commercial", "LicenseRef-kataster-unknown"));
+        // A declaration that names a license is not refined by anything.
+        assert!(!refines("MIT", "LicenseRef-scancode-ag-grid-enterprise"));
     }
 }

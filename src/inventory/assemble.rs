@@ -259,7 +259,7 @@ pub fn assemble_root(label: &str, examined: Vec<Examined>) -> (Vec<Component>, V
                 entry.0 += 1;
             }
         }
-        if f.licenses.is_empty() || scopes::in_license_library(&f.path) {
+        if f.licenses.is_empty() || scopes::in_license_library(&f.path) || scopes::is_dependency_record(&f.path) {
             continue;
         }
         let dir = parent_dir(&f.path);
