@@ -3,7 +3,7 @@
 //! `--cache-dir maven=PATH`: `GROUP/ARTIFACT/VERSION/ARTIFACT-VERSION.pom`. A POM without
 //! `<licenses>` inherits them from its parent POM, looked up the same way.
 
-use super::{Env, Found, LicenseSource, Place, Query, Resolution, display_path, subdirs};
+use super::{Env, Fence, Found, LicenseSource, Place, Query, Resolution, display_path};
 use crate::ecosystems::xml;
 use crate::license::DeclaredLicense;
 use std::path::PathBuf;
@@ -21,8 +21,9 @@ impl MavenSource {
         let mut repos: Vec<Place> = extra.iter().map(|p| Place::new(p, LicenseSource::LocalCache)).collect();
         let mut gradle = Vec::new();
         if defaults && let Some(home) = env.home() {
-            let settings = home.join(".m2").join("settings.xml");
-            let local = super::read_small(&settings)
+            let m2 = home.join(".m2");
+            let local = Fence::new(&m2, [])
+                .read(&m2.join("settings.xml"))
                 .and_then(|t| xml::parse(&t).ok())
                 .and_then(|root| root.child_text("localRepository").map(PathBuf::from));
             repos.extend(local.map(|l| Place::new(l, LicenseSource::LocalCache)));
@@ -38,19 +39,30 @@ impl MavenSource {
         MavenSource { repos, gradle }
     }
 
+    /// The folders this source searches.
+    pub fn dirs(&self) -> Vec<&std::path::Path> {
+        super::place_dirs(&[&self.repos, &self.gradle])
+    }
+
     /// The POM of `group:artifact:version` on disk, with the source of the folder it is in.
-    fn pom(&self, group: &str, artifact: &str, version: &str) -> Option<(String, String, LicenseSource)> {
+    fn pom(
+        &self,
+        fence: &Fence,
+        group: &str,
+        artifact: &str,
+        version: &str,
+    ) -> Option<(String, String, LicenseSource)> {
         let file = format!("{artifact}-{version}.pom");
         for r in &self.repos {
             let p = r.dir.join(group.replace('.', "/")).join(artifact).join(version).join(&file);
-            if let Some(t) = super::read_small(&p) {
+            if let Some(t) = fence.read(&p) {
                 return Some((t, display_path(&p), r.source));
             }
         }
         for g in &self.gradle {
-            for hash in subdirs(&g.dir.join(group).join(artifact).join(version)) {
+            for hash in fence.subdirs(&g.dir.join(group).join(artifact).join(version)) {
                 let p = hash.join(&file);
-                if let Some(t) = super::read_small(&p) {
+                if let Some(t) = fence.read(&p) {
                     return Some((t, display_path(&p), g.source));
                 }
             }
@@ -58,12 +70,12 @@ impl MavenSource {
         None
     }
 
-    pub fn lookup(&self, q: &Query) -> Option<Resolution> {
+    pub fn lookup(&self, q: &Query, fence: &Fence) -> Option<Resolution> {
         let group = q.namespace.as_deref()?;
         let version = q.version.as_deref()?;
         let mut source = LicenseSource::LocalCache;
         let found = licenses_with_parents(group, &q.short_name, version, |g, a, v| {
-            Ok(self.pom(g, a, v).map(|(text, loc, s)| {
+            Ok(self.pom(fence, g, a, v).map(|(text, loc, s)| {
                 source = s;
                 (text, loc)
             }))
