@@ -123,3 +123,20 @@ fn a_utf8_byte_order_mark_is_skipped() {
         assert!(ids.contains(&format!("{root}:{want}").as_str()), "{want} missing from {ids:?}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn non_utf8_names_that_read_alike_are_reported() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    for (byte, name) in [(0xFFu8, "left"), (0xFE, "right")] {
+        let folder = dir.path().join(std::ffi::OsStr::from_bytes(&[b'a', byte]));
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("package.json"), format!(r#"{{"name": "{name}", "version": "1.0.0"}}"#)).unwrap();
+    }
+    let inv = scan(dir.path());
+    let d = diagnostics_for(&inv, "a\u{FFFD}");
+    assert_eq!(d.len(), 1, "{}", inv["diagnostics"]);
+    assert!(d[0].starts_with("name-collision: 2 paths whose names are not valid UTF-8 read alike"), "{d:?}");
+    assert!(d[0].contains(r#""a\xFE", "a\xFF""#), "{d:?}");
+}
