@@ -205,13 +205,13 @@ impl Hostile {
 #[test]
 fn module_names_never_reach_files_outside_the_tree() {
     let h = Hostile::new();
-    let up = format!("../{}", "../".repeat(1)) + "share/doc/victim";
+    let up = "../../share/doc/victim";
     let mut comps = vec![
         dep("golang", "example.com/honest", "v1.0.0", None),
         dep("golang", h.outside.to_str().unwrap(), "v1.0.0", None),
-        dep("golang", &up, "v1.0.0", None),
+        dep("golang", up, "v1.0.0", None),
     ];
-    assert!(h.root.join("vendor").join(&up).join("LICENSE").is_file(), "the relative name does reach the file");
+    assert!(h.root.join("vendor").join(up).join("LICENSE").is_file(), "the relative name does reach the file");
     h.resolve(&mut comps);
     assert_eq!(comps[0].scope_license.as_deref(), Some("MIT"), "{:?}", comps[0].evidence);
     for c in &comps[1..] {
