@@ -508,4 +508,13 @@ mod tests {
         assert_eq!(v.chosen, "Apache-2.0 AND MIT");
         assert_eq!(v.terms.len(), 2);
     }
+
+    #[test]
+    fn a_multibyte_character_at_a_prefix_boundary_is_no_panic() {
+        // Found by the `expression` fuzz target (fuzz/regressions/expression/).
+        let raw = "GPL-2.0-or\u{4CB}GPL-2.0-or-latater";
+        assert_eq!(crate::license::normalize_expression(raw), None);
+        assert_eq!(crate::license::DeclaredLicense::from_raw(raw).raw, raw);
+        assert!(evaluate(raw, &DefaultJudge).is_err());
+    }
 }
