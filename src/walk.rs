@@ -128,8 +128,45 @@ pub fn walk(root: &Path, label: &str, opts: &WalkOptions) -> Result<WalkResult, 
     });
     let mut res = out.into_inner().unwrap_or_default();
     res.files.sort();
+    let collisions = lossy_collisions(root, &res.files);
+    res.diagnostics
+        .extend(collisions.into_iter().map(|(path, message)| diag(Severity::Warning, path, "name-collision", message)));
     res.diagnostics.sort();
     Ok(res)
+}
+
+/// Paths whose names are not valid UTF-8 and that read alike once decoded (each invalid
+/// byte becomes U+FFFD): their files share one relative path, and so one component. Each
+/// such path, once (not again for what lies below it), with the names as they are on disk.
+fn lossy_collisions(root: &Path, files: &[WalkedFile]) -> Vec<(String, String)> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut seen: BTreeMap<String, BTreeSet<PathBuf>> = BTreeMap::new();
+    for f in files {
+        let rel = f.abs.strip_prefix(root).unwrap_or(&f.abs);
+        let mut raw = PathBuf::new();
+        for c in rel.components() {
+            raw.push(c);
+            if c.as_os_str().to_str().is_none() {
+                seen.entry(relative(Path::new(""), &raw)).or_default().insert(raw.clone());
+            }
+        }
+    }
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (lossy, raws) in seen {
+        if raws.len() < 2 || out.iter().any(|(p, _)| lossy.starts_with(&format!("{p}/"))) {
+            continue;
+        }
+        let names: Vec<String> = raws.iter().map(|r| format!("{:?}", r.as_os_str())).collect();
+        out.push((
+            lossy,
+            format!(
+                "{} paths whose names are not valid UTF-8 read alike ({}): their files are reported under one path and their components merge",
+                raws.len(),
+                names.join(", ")
+            ),
+        ));
+    }
+    out
 }
 
 /// The path and a readable message of a walker error.

@@ -94,29 +94,54 @@ impl Verdict {
     }
 }
 
+/// The most license terms an expression may have. Real declarations have a handful; a
+/// longer one is refused so that evaluating it stays cheap (each `OR` records a choice
+/// that quotes its operands).
+pub const MAX_TERMS: usize = 512;
+
 /// Evaluate an SPDX expression (as printed by `license::normalize_expression`).
+///
+/// The expression is folded from its postfix form with an explicit stack, so nesting depth
+/// never reaches the call stack; more than [`MAX_TERMS`] terms are an error.
 pub fn evaluate(expression: &str, judge: &dyn Judge) -> Result<Verdict, String> {
     let parsed = spdx::Expression::parse_mode(expression, spdx::ParseMode::LAX)
-        .map_err(|e| format!("`{expression}` is not an SPDX expression: {e}"))?;
-    let mut stack: Vec<Node> = Vec::new();
+        .map_err(|e| format!("`{}` is not an SPDX expression: {e}", shorten(expression)))?;
+    let leaves: Vec<Term> = parsed
+        .iter()
+        .filter_map(|node| match node {
+            spdx::expression::ExprNode::Req(r) => Some(term(&r.req)),
+            spdx::expression::ExprNode::Op(_) => None,
+        })
+        .collect();
+    if leaves.len() > MAX_TERMS {
+        return Err(format!(
+            "`{}`: the expression has {} license terms, more than the {MAX_TERMS} kataster evaluates",
+            shorten(expression),
+            leaves.len()
+        ));
+    }
+    let mut next = leaves.iter();
+    let mut stack: Vec<Partial> = Vec::new();
     for node in parsed.iter() {
         match node {
-            spdx::expression::ExprNode::Req(r) => stack.push(Node::Leaf(term(&r.req))),
+            spdx::expression::ExprNode::Req(_) => {
+                let Some(t) = next.next() else { return Err(format!("`{expression}`: malformed expression")) };
+                stack.push(leaf(t, judge));
+            }
             spdx::expression::ExprNode::Op(op) => {
                 let (Some(b), Some(a)) = (stack.pop(), stack.pop()) else {
                     return Err(format!("`{expression}`: malformed expression"));
                 };
                 stack.push(match op {
-                    spdx::expression::Operator::And => Node::And(Box::new(a), Box::new(b)),
-                    spdx::expression::Operator::Or => Node::Or(Box::new(a), Box::new(b)),
+                    spdx::expression::Operator::And => and(a, b),
+                    spdx::expression::Operator::Or => or(a, b),
                 });
             }
         }
     }
-    let (Some(root), true) = (stack.pop(), stack.is_empty()) else {
+    let (Some(p), true) = (stack.pop(), stack.is_empty()) else {
         return Err(format!("`{expression}`: malformed expression"));
     };
-    let p = fold(&root, judge);
     let mut texts: Vec<&str> = Vec::new();
     let mut terms: Vec<Term> = Vec::new();
     for t in p.terms {
@@ -143,10 +168,12 @@ pub fn evaluate(expression: &str, judge: &dyn Judge) -> Result<Verdict, String> 
     })
 }
 
-enum Node {
-    Leaf(Term),
-    And(Box<Node>, Box<Node>),
-    Or(Box<Node>, Box<Node>),
+/// An expression quoted in a message: its first 200 characters.
+fn shorten(expression: &str) -> std::borrow::Cow<'_, str> {
+    match expression.char_indices().nth(200) {
+        Some((i, _)) => format!("{}...", &expression[..i]).into(),
+        None => expression.into(),
+    }
 }
 
 struct Partial<'a> {
@@ -181,81 +208,77 @@ impl Partial<'_> {
     }
 }
 
-fn fold<'a>(node: &'a Node, judge: &dyn Judge) -> Partial<'a> {
-    match node {
-        Node::Leaf(t) => {
-            let j = judge.judge(t);
-            Partial {
-                text: t.text.clone(),
-                is_or: false,
-                terms: vec![t],
-                category: t.category,
-                open_source: t.open_source,
-                copyleft: t.copyleft,
-                obligations: t.obligations.clone(),
-                decision: j.decision,
-                rule: j.rule,
-                deciding: t.text.clone(),
-                choices: Vec::new(),
-            }
-        }
-        Node::And(a, b) => {
-            let (a, b) = (fold(a, judge), fold(b, judge));
-            let wrap = |p: &Partial| if p.is_or { format!("({})", p.text) } else { p.text.clone() };
-            let text = format!("{} AND {}", wrap(&a), wrap(&b));
-            let (decision, rule, deciding) = if b.decision > a.decision {
-                (b.decision, b.rule.clone(), b.deciding.clone())
-            } else {
-                (a.decision, a.rule.clone(), a.deciding.clone())
-            };
-            let mut choices = a.choices;
-            choices.extend(b.choices);
-            let mut terms = a.terms;
-            terms.extend(b.terms);
-            let mut obligations = a.obligations;
-            obligations.extend(b.obligations);
-            Partial {
-                text,
-                is_or: false,
-                terms,
-                category: a.category.max(b.category),
-                open_source: a.open_source && b.open_source,
-                copyleft: a.copyleft.max(b.copyleft),
-                obligations,
-                decision,
-                rule,
-                deciding,
-                choices,
-            }
-        }
-        Node::Or(a, b) => {
-            let (a, b) = (fold(a, judge), fold(b, judge));
-            let text = format!("{} OR {}", a.text, b.text);
-            let (mut win, lose) = if b.preference() < a.preference() { (b, a) } else { (a, b) };
-            let why = if win.decision != lose.decision {
-                format!(
-                    "{} by the policy ({}), the other is {} ({})",
-                    word(win.decision),
-                    win.rule,
-                    word(lose.decision),
-                    lose.rule
-                )
-            } else if win.category != lose.category {
-                format!("{} rather than {}", win.category, lose.category)
-            } else if win.open_source != lose.open_source {
-                "open source rather than not".to_string()
-            } else if win.obligations.len() != lose.obligations.len() {
-                format!("fewer obligations ({} rather than {})", win.obligations.len(), lose.obligations.len())
-            } else {
-                "equivalent; the first option".to_string()
-            };
-            let line = format!("`{text}`: chose {} over {} ({why})", win.chosen_text(), lose.chosen_text());
-            win.choices.push(line);
-            win.text = text;
-            win.is_or = true;
-            win
-        }
+fn leaf<'a>(t: &'a Term, judge: &dyn Judge) -> Partial<'a> {
+    let j = judge.judge(t);
+    Partial {
+        text: t.text.clone(),
+        is_or: false,
+        terms: vec![t],
+        category: t.category,
+        open_source: t.open_source,
+        copyleft: t.copyleft,
+        obligations: t.obligations.clone(),
+        decision: j.decision,
+        rule: j.rule,
+        deciding: t.text.clone(),
+        choices: Vec::new(),
     }
+}
+
+fn and<'a>(a: Partial<'a>, b: Partial<'a>) -> Partial<'a> {
+    let wrap = |p: &Partial| if p.is_or { format!("({})", p.text) } else { p.text.clone() };
+    let text = format!("{} AND {}", wrap(&a), wrap(&b));
+    let (decision, rule, deciding) = if b.decision > a.decision {
+        (b.decision, b.rule.clone(), b.deciding.clone())
+    } else {
+        (a.decision, a.rule.clone(), a.deciding.clone())
+    };
+    let mut choices = a.choices;
+    choices.extend(b.choices);
+    let mut terms = a.terms;
+    terms.extend(b.terms);
+    let mut obligations = a.obligations;
+    obligations.extend(b.obligations);
+    Partial {
+        text,
+        is_or: false,
+        terms,
+        category: a.category.max(b.category),
+        open_source: a.open_source && b.open_source,
+        copyleft: a.copyleft.max(b.copyleft),
+        obligations,
+        decision,
+        rule,
+        deciding,
+        choices,
+    }
+}
+
+fn or<'a>(a: Partial<'a>, b: Partial<'a>) -> Partial<'a> {
+    let text = format!("{} OR {}", a.text, b.text);
+    let (mut win, lose) = if b.preference() < a.preference() { (b, a) } else { (a, b) };
+    let why = if win.decision != lose.decision {
+        format!(
+            "{} by the policy ({}), the other is {} ({})",
+            word(win.decision),
+            win.rule,
+            word(lose.decision),
+            lose.rule
+        )
+    } else if win.category != lose.category {
+        format!("{} rather than {}", win.category, lose.category)
+    } else if win.open_source != lose.open_source {
+        "open source rather than not".to_string()
+    } else if win.obligations.len() != lose.obligations.len() {
+        format!("fewer obligations ({} rather than {})", win.obligations.len(), lose.obligations.len())
+    } else {
+        "equivalent; the first option".to_string()
+    };
+    let line = format!("`{text}`: chose {} over {} ({why})", win.chosen_text(), lose.chosen_text());
+    win.choices.push(line);
+    win.text = text;
+    win.is_or = true;
+    win
 }
 
 fn word(d: Decision) -> &'static str {
@@ -464,5 +487,34 @@ mod tests {
         let v = eval("BUSL-1.1");
         assert!(v.obligations.contains(&Obligation::ChangeDate) && v.obligations.contains(&Obligation::ChangeLicense));
         assert_eq!(eval("Apache-2.0 AND LicenseRef-kataster-commons-clause").category, Category::SourceAvailable);
+    }
+
+    #[test]
+    fn thousands_of_terms_are_refused_without_exhausting_the_stack() {
+        let ors = vec!["MIT"; 5000].join(" OR ");
+        let e = evaluate(&ors, &DefaultJudge).unwrap_err();
+        assert!(e.contains("5000 license terms, more than the 512"), "{e}");
+        assert!(e.len() < 400, "the message quotes the whole expression: {} bytes", e.len());
+        let nested = format!("{}MIT{}", "(MIT OR ".repeat(4000), ")".repeat(4000));
+        assert!(evaluate(&nested, &DefaultJudge).unwrap_err().contains("4001 license terms"));
+        // Up to the limit, as deep as it gets: evaluated.
+        let deep = format!("{}MIT{}", "(Apache-2.0 AND ".repeat(MAX_TERMS - 1), ")".repeat(MAX_TERMS - 1));
+        let v = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || evaluate(&deep, &DefaultJudge).unwrap())
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(v.chosen, "Apache-2.0 AND MIT");
+        assert_eq!(v.terms.len(), 2);
+    }
+
+    #[test]
+    fn a_multibyte_character_at_a_prefix_boundary_is_no_panic() {
+        // Found by the `expression` fuzz target (fuzz/regressions/expression/).
+        let raw = "GPL-2.0-or\u{4CB}GPL-2.0-or-latater";
+        assert_eq!(crate::license::normalize_expression(raw), None);
+        assert_eq!(crate::license::DeclaredLicense::from_raw(raw).raw, raw);
+        assert!(evaluate(raw, &DefaultJudge).is_err());
     }
 }

@@ -64,6 +64,9 @@ pub(crate) fn parse_claimed(path: &str, text: &str) -> Result<Catalog, ParseErro
     (c.parse)(&ManifestFile { path, bytes: text.as_bytes() })
 }
 
+/// The UTF-8 encoding of U+FEFF, which some editors put at the start of a text file.
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// A claimed file, as handed to a parser.
 pub struct ManifestFile<'a> {
     /// Path relative to the root, `/`-separated.
@@ -80,11 +83,13 @@ impl ManifestFile<'_> {
         }
     }
 
-    /// The bytes as text, or a parse error naming the first invalid byte.
+    /// The bytes as text without a leading UTF-8 byte-order mark (editors on Windows write
+    /// one), or a parse error naming the first invalid byte.
     pub fn text(&self) -> Result<&str, ParseError> {
-        std::str::from_utf8(self.bytes).map_err(|e| ParseError {
-            line: Some(line_of_offset(self.bytes, e.valid_up_to())),
-            message: format!("not valid UTF-8 at byte {}", e.valid_up_to()),
+        let skip = if self.bytes.starts_with(UTF8_BOM) { UTF8_BOM.len() } else { 0 };
+        std::str::from_utf8(&self.bytes[skip..]).map_err(|e| ParseError {
+            line: Some(line_of_offset(self.bytes, e.valid_up_to() + skip)),
+            message: format!("not valid UTF-8 at byte {}", e.valid_up_to() + skip),
         })
     }
 }
@@ -303,12 +308,6 @@ pub fn decode_text<'a>(file: &'a ManifestFile) -> Result<std::borrow::Cow<'a, st
     match b {
         [0xFF, 0xFE, ..] => utf16(true),
         [0xFE, 0xFF, ..] => utf16(false),
-        [0xEF, 0xBB, 0xBF, ..] => {
-            std::str::from_utf8(&b[3..]).map(std::borrow::Cow::Borrowed).map_err(|e| ParseError {
-                line: Some(line_of_offset(b, e.valid_up_to() + 3)),
-                message: format!("not valid UTF-8 at byte {}", e.valid_up_to() + 3),
-            })
-        }
         _ => file.text().map(std::borrow::Cow::Borrowed),
     }
 }

@@ -165,8 +165,9 @@ fn parse_lock(file: &ManifestFile, text: &str) -> Result<Catalog, ParseError> {
                 p.line = Some(no);
                 specs.push(Spec { pkg: p, deps: Vec::new(), full });
             }
-            "DEPENDENCIES" if indent == 2 => match name_and_paren(body) {
-                Some((n, _)) => direct.push(n.trim_end_matches('!').to_string()),
+            // `name!` and `name (~> 1.0)!`: a gem from a source other than the default.
+            "DEPENDENCIES" if indent == 2 => match name_and_paren(body.trim_end().trim_end_matches('!')) {
+                Some((n, _)) => direct.push(n.to_string()),
                 None => return Err(ParseError::at(no, format!("malformed dependency line: {body:?}"))),
             },
             "CHECKSUMS" if indent == 2 => {

@@ -37,7 +37,7 @@ pub(crate) fn read(text: &str) -> Option<Table> {
 
 /// [`read`], leaving out the values `keep` refuses.
 pub(crate) fn read_with(text: &str, keep: Keep) -> Option<Table> {
-    let mut p = Reader { s: text.as_bytes(), i: 0, build: true };
+    let mut p = Reader { s: text.as_bytes(), i: 0, depth: 0, build: true };
     let mut root = Table::new();
     // Path of the table that `key = value` lines go to.
     let mut current: Vec<String> = Vec::new();
@@ -122,9 +122,15 @@ fn descend<'t>(t: &'t mut Table, k: &str, create: bool) -> Option<&'t mut Table>
     }
 }
 
+/// The deepest nesting of arrays and inline tables the reader follows; deeper values are
+/// declined, and the `toml` crate (which bounds its own recursion) reports them.
+const MAX_DEPTH: u32 = 64;
+
 struct Reader<'a> {
     s: &'a [u8],
     i: usize,
+    /// Arrays and inline tables open at the current position.
+    depth: u32,
     /// False while a value that is not kept is checked: nothing is allocated for it.
     build: bool,
 }
@@ -250,10 +256,19 @@ impl Reader<'_> {
         match self.peek()? {
             b'"' => self.basic_string().map(Value::String),
             b'\'' => self.literal_string().map(Value::String),
-            b'[' => self.array(),
-            b'{' => self.inline_table(),
+            b'[' | b'{' if self.depth >= MAX_DEPTH => None,
+            b'[' => self.nested(Self::array),
+            b'{' => self.nested(Self::inline_table),
             _ => self.scalar(),
         }
+    }
+
+    /// Read an array or inline table one level deeper.
+    fn nested(&mut self, read: fn(&mut Self) -> Option<Value>) -> Option<Value> {
+        self.depth += 1;
+        let v = read(self);
+        self.depth -= 1;
+        v
     }
 
     /// `"..."` on one line with the TOML escapes; `"""` is declined.
@@ -498,5 +513,19 @@ mod tests {
             }
         }
         assert!(read_fast >= 5, "only {read_fast} lockfiles read");
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        for (open, close) in [("[", "]"), ("{a = ", "}")] {
+            let n = 80 * 1024 / open.len();
+            let text = format!("[[package]]\nname = \"a\"\nx = {}1{}\n", open.repeat(n), close.repeat(n));
+            assert_eq!(read(&text), None);
+            let e = parse_lockfile(&text, keep_all).unwrap_err();
+            assert_eq!(e.line, Some(3), "{e:?}");
+        }
+        // Nesting up to the limit is read.
+        let d = MAX_DEPTH as usize;
+        same(&format!("x = {}1{}\n", "[".repeat(d), "]".repeat(d)));
     }
 }

@@ -47,6 +47,10 @@ impl Element {
     }
 }
 
+/// The deepest nesting of elements a document may have. Manifests nest a few levels; a
+/// deeper document is refused before its tree (dropped recursively) can exhaust the stack.
+pub const MAX_DEPTH: usize = 256;
+
 /// Parse a document and return its root element.
 pub fn parse(text: &str) -> Result<Element, ParseError> {
     let mut reader = quick_xml::Reader::from_str(text);
@@ -74,6 +78,12 @@ pub fn parse(text: &str) -> Result<Element, ParseError> {
         match event {
             Event::Start(s) => {
                 let el = element(&s, line_at(start))?;
+                if stack.len() >= MAX_DEPTH {
+                    return Err(ParseError::at(
+                        el.line,
+                        format!("invalid XML: elements nested deeper than {MAX_DEPTH} levels"),
+                    ));
+                }
                 stack.push(el);
             }
             Event::Empty(s) => {
@@ -170,5 +180,15 @@ mod tests {
         assert_eq!(e.line, Some(4));
         let e = parse("<project>\n  <a></b>\n</project>").unwrap_err();
         assert_eq!(e.line, Some(2), "{e}");
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let deep = format!("<project>\n{}{}</project>", "<a>".repeat(150_000), "</a>".repeat(150_000));
+        let e = parse(&deep).unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(e.message.contains("nested deeper than 256 levels"), "{e}");
+        let fine = format!("<p>{}{}</p>", "<a>".repeat(MAX_DEPTH - 1), "</a>".repeat(MAX_DEPTH - 1));
+        assert!(parse(&fine).is_ok());
     }
 }

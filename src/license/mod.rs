@@ -308,11 +308,16 @@ pub fn normalize_expression(text: &str) -> Option<String> {
     for tok in spaced.split_whitespace() {
         let word = match tok.to_ascii_uppercase().as_str() {
             "AND" | "OR" | "WITH" | "(" | ")" => tok.to_ascii_uppercase(),
-            _ if tok.len() > 11 && tok[..11].eq_ignore_ascii_case("LicenseRef-") => match db::db().catalogue_id(tok) {
-                Some(id) => id.to_string(),
-                None => format!("LicenseRef-{}", &tok[11..]),
-            },
-            _ if tok.len() > 12 && tok[..12].eq_ignore_ascii_case("DocumentRef-") => tok.to_string(),
+            // `get`: a multi-byte character may straddle the prefix's length.
+            _ if tok.len() > 11 && tok.get(..11).is_some_and(|p| p.eq_ignore_ascii_case("LicenseRef-")) => {
+                match db::db().catalogue_id(tok) {
+                    Some(id) => id.to_string(),
+                    None => format!("LicenseRef-{}", &tok[11..]),
+                }
+            }
+            _ if tok.len() > 12 && tok.get(..12).is_some_and(|p| p.eq_ignore_ascii_case("DocumentRef-")) => {
+                tok.to_string()
+            }
             _ => canonical_id(tok)?,
         };
         out.push(word);

@@ -3,7 +3,7 @@
 //! Reads `Cargo.toml`'s `license`, else `license-file` or the crate's license files.
 
 use super::files::declared_or_files;
-use super::{Env, Found, LicenseSource, Parties, Place, Query, Resolution, subdirs};
+use super::{Env, Fence, Found, LicenseSource, Parties, Place, Query, Resolution, subdirs};
 use std::path::{Path, PathBuf};
 use toml::{Table, Value};
 
@@ -39,14 +39,19 @@ impl CargoSource {
         CargoSource { unpacked, vendor }
     }
 
-    pub fn lookup(&self, q: &Query) -> Option<Resolution> {
+    /// The folders this source searches.
+    pub fn dirs(&self) -> Vec<&Path> {
+        super::place_dirs(&[&self.unpacked, &self.vendor])
+    }
+
+    pub fn lookup(&self, q: &Query, fence: &Fence) -> Option<Resolution> {
         let version = q.version.as_deref();
         for place in &self.vendor {
             for dir in [version.map(|v| place.dir.join(format!("{}-{v}", q.name))), Some(place.dir.join(&q.name))]
                 .into_iter()
                 .flatten()
             {
-                if let Some(r) = read_crate(&dir, &q.name, version, place.source) {
+                if let Some(r) = read_crate(fence, &dir, &q.name, version, place.source) {
                     return Some(r);
                 }
             }
@@ -54,14 +59,20 @@ impl CargoSource {
         let v = version?;
         self.unpacked
             .iter()
-            .find_map(|p| read_crate(&p.dir.join(format!("{}-{v}", q.name)), &q.name, version, p.source))
+            .find_map(|p| read_crate(fence, &p.dir.join(format!("{}-{v}", q.name)), &q.name, version, p.source))
     }
 }
 
 /// The license of an unpacked crate, if `dir` holds the crate `name` (at `version` when given).
-pub fn read_crate(dir: &Path, name: &str, version: Option<&str>, source: LicenseSource) -> Option<Resolution> {
+pub fn read_crate(
+    fence: &Fence,
+    dir: &Path,
+    name: &str,
+    version: Option<&str>,
+    source: LicenseSource,
+) -> Option<Resolution> {
     let manifest = dir.join("Cargo.toml");
-    let text = super::read_small(&manifest)?;
+    let text = fence.read(&manifest)?;
     let doc: Table = toml::from_str(&text).ok()?;
     let pkg = doc.get("package")?.as_table()?;
     if pkg.get("name").and_then(Value::as_str) != Some(name) {
@@ -75,20 +86,27 @@ pub fn read_crate(dir: &Path, name: &str, version: Option<&str>, source: License
     }
     let authors = pkg.get("authors").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str);
     let parties = Parties::from_people(authors);
-    crate_license(&text, pkg, dir, &manifest, source).map(|r| r.with_parties(parties))
+    crate_license(fence, &text, pkg, dir, &manifest, source).map(|r| r.with_parties(parties))
 }
 
 /// The license a crate's manifest declares, else its license file(s).
-fn crate_license(text: &str, pkg: &Table, dir: &Path, manifest: &Path, source: LicenseSource) -> Option<Resolution> {
+fn crate_license(
+    fence: &Fence,
+    text: &str,
+    pkg: &Table,
+    dir: &Path,
+    manifest: &Path,
+    source: LicenseSource,
+) -> Option<Resolution> {
     let line = |key: &str| text.lines().position(|l| l.trim_start().starts_with(key)).map(|n| n as u32 + 1);
     if let Some(found) = pkg.get("license").and_then(Value::as_str).and_then(Found::declared) {
-        return declared_or_files(Some((found, manifest, line("license"))), dir, source);
+        return declared_or_files(fence, Some((found, manifest, line("license"))), dir, source);
     }
     if let Some(lf) = pkg.get("license-file").and_then(Value::as_str) {
         let path = dir.join(lf);
         // Only files inside the crate folder.
-        if !lf.contains("..") {
-            let found = super::files::detect_file(&path);
+        if !lf.contains("..") && path.starts_with(dir) {
+            let found = super::files::detect_file(fence, &path);
             if !found.is_empty() {
                 return Some(Resolution {
                     parties: Default::default(),
@@ -100,5 +118,5 @@ fn crate_license(text: &str, pkg: &Table, dir: &Path, manifest: &Path, source: L
             }
         }
     }
-    declared_or_files(None, dir, source)
+    declared_or_files(fence, None, dir, source)
 }

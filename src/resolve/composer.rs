@@ -3,7 +3,7 @@
 //! and in the global Composer home's `vendor/`. A `license` list means a choice (OR).
 
 use super::files::declared_or_files;
-use super::{Env, Found, LicenseSource, Parties, Place, Query, Resolution, display_path};
+use super::{Env, Fence, Found, LicenseSource, Parties, Place, Query, Resolution, display_path};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -34,15 +34,20 @@ impl ComposerSource {
         ComposerSource { vendors }
     }
 
-    pub fn lookup(&self, q: &Query) -> Option<Resolution> {
+    /// The folders this source searches.
+    pub fn dirs(&self) -> Vec<&Path> {
+        super::place_dirs(&[&self.vendors])
+    }
+
+    pub fn lookup(&self, q: &Query, fence: &Fence) -> Option<Resolution> {
         let name = q.name.to_ascii_lowercase();
         for v in &self.vendors {
-            if let Some(r) = from_installed_json(&v.dir, &name, q.version.as_deref(), v.source) {
+            if let Some(r) = from_installed_json(fence, &v.dir, &name, q.version.as_deref(), v.source) {
                 return Some(r);
             }
             let dir = v.dir.join(&name);
             let manifest = dir.join("composer.json");
-            let Some(text) = super::read_small(&manifest) else { continue };
+            let Some(text) = fence.read(&manifest) else { continue };
             let Ok(doc) = serde_json::from_str::<Value>(&text) else { continue };
             if doc["name"].as_str().map(str::to_ascii_lowercase).as_deref() != Some(name.as_str()) {
                 continue;
@@ -53,8 +58,13 @@ impl ComposerSource {
                 continue;
             }
             let line = super::npm::line_of_key(&text, "license");
-            return declared_or_files(license_of(&doc).map(|f| (f, manifest.as_path(), Some(line))), &dir, v.source)
-                .map(|r| r.with_parties(parties(&doc)));
+            return declared_or_files(
+                fence,
+                license_of(&doc).map(|f| (f, manifest.as_path(), Some(line))),
+                &dir,
+                v.source,
+            )
+            .map(|r| r.with_parties(parties(&doc)));
         }
         None
     }
@@ -65,9 +75,15 @@ fn same_version(a: &str, b: &str) -> bool {
     a.trim_start_matches('v') == b.trim_start_matches('v')
 }
 
-fn from_installed_json(vendor: &Path, name: &str, version: Option<&str>, source: LicenseSource) -> Option<Resolution> {
+fn from_installed_json(
+    fence: &Fence,
+    vendor: &Path,
+    name: &str,
+    version: Option<&str>,
+    source: LicenseSource,
+) -> Option<Resolution> {
     let path = vendor.join("composer").join("installed.json");
-    let text = super::read_small(&path)?;
+    let text = fence.read(&path)?;
     let doc: Value = serde_json::from_str(&text).ok()?;
     // Composer 2 writes {"packages": [...]}, Composer 1 a bare list.
     let list = doc.get("packages").and_then(Value::as_array).or_else(|| doc.as_array())?;
@@ -84,7 +100,7 @@ fn from_installed_json(vendor: &Path, name: &str, version: Option<&str>, source:
     let line = text.lines().position(|l| l.to_ascii_lowercase().contains(&needle)).map(|n| n as u32 + 1);
     if !found.understood() {
         let dir = vendor.join(name);
-        if let Some(r) = super::files::from_license_files(&dir, source) {
+        if let Some(r) = super::files::from_license_files(fence, &dir, source) {
             return Some(r.with_parties(parties));
         }
     }

@@ -2,26 +2,18 @@
 //! the detectors. Owns which file names count as license files of a package folder; never
 //! guesses a license from a file name alone.
 
-use super::{Found, LicenseSource, Resolution, display_path, file_name, read_small};
+use super::{Fence, Found, LicenseSource, Resolution, display_path, file_name};
 use crate::inventory::model::Method;
 use std::path::Path;
 
 /// License files directly in `dir` (sorted by name).
-pub fn license_files(dir: &Path) -> Vec<std::path::PathBuf> {
-    let Ok(rd) = std::fs::read_dir(dir) else { return Vec::new() };
-    let mut out: Vec<_> = rd
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .map(|e| e.path())
-        .filter(|p| crate::inventory::scopes::is_license_file_name(file_name(p)))
-        .collect();
-    out.sort();
-    out
+pub fn license_files(fence: &Fence, dir: &Path) -> Vec<std::path::PathBuf> {
+    fence.files(dir, crate::inventory::scopes::is_license_file_name)
 }
 
 /// Detect the licenses of one file.
-pub fn detect_file(path: &Path) -> Vec<(String, Method, f32)> {
-    let Some(text) = read_small(path) else { return Vec::new() };
+pub fn detect_file(fence: &Fence, path: &Path) -> Vec<(String, Method, f32)> {
+    let Some(text) = fence.read(path) else { return Vec::new() };
     let rel = file_name(path);
     let ev = crate::detect::detect(rel, &text);
     let mut out: Vec<(String, Method, f32)> = Vec::new();
@@ -40,11 +32,11 @@ pub fn detect_file(path: &Path) -> Vec<(String, Method, f32)> {
 
 /// The licenses detected in the license files of a package folder, as a resolution that
 /// points at the first file with a finding.
-pub fn from_license_files(dir: &Path, source: LicenseSource) -> Option<Resolution> {
+pub fn from_license_files(fence: &Fence, dir: &Path, source: LicenseSource) -> Option<Resolution> {
     let mut all: Vec<(String, Method, f32)> = Vec::new();
     let mut first = None;
-    for f in license_files(dir) {
-        let found = detect_file(&f);
+    for f in license_files(fence, dir) {
+        let found = detect_file(fence, &f);
         if found.is_empty() {
             continue;
         }
@@ -69,7 +61,7 @@ pub fn from_license_files(dir: &Path, source: LicenseSource) -> Option<Resolutio
 }
 
 /// The file a `SEE LICENSE IN <file>` declaration names, read by the detectors.
-fn pointed_file(declared: Option<&Found>, dir: &Path, source: LicenseSource) -> Option<Resolution> {
+fn pointed_file(fence: &Fence, declared: Option<&Found>, dir: &Path, source: LicenseSource) -> Option<Resolution> {
     let Some(Found::Declared(d)) = declared else { return None };
     let raw = d.raw.trim();
     let rest = raw.get(..15).filter(|p| p.eq_ignore_ascii_case("see license in "))?;
@@ -78,7 +70,7 @@ fn pointed_file(declared: Option<&Found>, dir: &Path, source: LicenseSource) -> 
         return None;
     }
     let path = dir.join(name);
-    let found = detect_file(&path);
+    let found = detect_file(fence, &path);
     (!found.is_empty()).then(|| Resolution {
         parties: Default::default(),
         license: Found::Detected(found),
@@ -91,6 +83,7 @@ fn pointed_file(declared: Option<&Found>, dir: &Path, source: LicenseSource) -> 
 /// A declared license when there is one, else the file a `SEE LICENSE IN` names, else the
 /// folder's license files.
 pub fn declared_or_files(
+    fence: &Fence,
     declared: Option<(Found, &Path, Option<u32>)>,
     dir: &Path,
     source: LicenseSource,
@@ -99,8 +92,8 @@ pub fn declared_or_files(
         Some((found, path, line)) if found.understood() => {
             Some(Resolution { parties: Default::default(), license: found, source, location: display_path(path), line })
         }
-        other => pointed_file(other.as_ref().map(|o| &o.0), dir, source)
-            .or_else(|| from_license_files(dir, source))
+        other => pointed_file(fence, other.as_ref().map(|o| &o.0), dir, source)
+            .or_else(|| from_license_files(fence, dir, source))
             .or_else(|| {
                 other.map(|(found, path, line)| Resolution {
                     parties: Default::default(),

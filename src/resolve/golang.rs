@@ -2,7 +2,7 @@
 //! `~/go/pkg/mod`) as `MODULE@VERSION/` with Go's case encoding, and the tree's `vendor/`.
 //! Go modules declare no license: it is detected in the module's license files.
 
-use super::{Env, LicenseSource, Place, Query, Resolution};
+use super::{Env, Fence, LicenseSource, Place, Query, Resolution};
 use std::path::{Path, PathBuf};
 
 pub struct GoSource {
@@ -29,17 +29,22 @@ impl GoSource {
         GoSource { vendor, caches }
     }
 
-    pub fn lookup(&self, q: &Query) -> Option<Resolution> {
+    /// The folders this source searches.
+    pub fn dirs(&self) -> Vec<&Path> {
+        super::place_dirs(&[&self.vendor, &self.caches])
+    }
+
+    pub fn lookup(&self, q: &Query, fence: &Fence) -> Option<Resolution> {
         let module = &q.name;
         for p in &self.vendor {
             let dir = p.dir.join(module);
-            if let Some(r) = super::files::from_license_files(&dir, p.source) {
+            if let Some(r) = super::files::from_license_files(fence, &dir, p.source) {
                 return Some(r);
             }
         }
         let v = q.version.as_deref()?;
         let rel = format!("{}@{}", escape(module), escape(v));
-        self.caches.iter().find_map(|p| super::files::from_license_files(&p.dir.join(&rel), p.source))
+        self.caches.iter().find_map(|p| super::files::from_license_files(fence, &p.dir.join(&rel), p.source))
     }
 }
 

@@ -3,7 +3,7 @@
 //! `--cache-dir maven=PATH`: `GROUP/ARTIFACT/VERSION/ARTIFACT-VERSION.pom`. A POM without
 //! `<licenses>` inherits them from its parent POM, looked up the same way.
 
-use super::{Env, Found, LicenseSource, Parties, Place, Query, Resolution, display_path, subdirs};
+use super::{Env, Fence, Found, LicenseSource, Parties, Place, Query, Resolution, display_path};
 use crate::ecosystems::xml::{self, Element};
 use crate::inventory::model::{Component, ComponentKind};
 use crate::license::DeclaredLicense;
@@ -23,8 +23,9 @@ impl MavenSource {
         let mut repos: Vec<Place> = extra.iter().map(|p| Place::new(p, LicenseSource::LocalCache)).collect();
         let mut gradle = Vec::new();
         if defaults && let Some(home) = env.home() {
-            let settings = home.join(".m2").join("settings.xml");
-            let local = super::read_small(&settings)
+            let m2 = home.join(".m2");
+            let local = Fence::new(&m2, [])
+                .read(&m2.join("settings.xml"))
                 .and_then(|t| xml::parse(&t).ok())
                 .and_then(|root| root.child_text("localRepository").map(PathBuf::from));
             repos.extend(local.map(|l| Place::new(l, LicenseSource::LocalCache)));
@@ -40,19 +41,30 @@ impl MavenSource {
         MavenSource { repos, gradle }
     }
 
+    /// The folders this source searches.
+    pub fn dirs(&self) -> Vec<&std::path::Path> {
+        super::place_dirs(&[&self.repos, &self.gradle])
+    }
+
     /// The POM of `group:artifact:version` on disk, with the source of the folder it is in.
-    fn pom(&self, group: &str, artifact: &str, version: &str) -> Option<(String, String, LicenseSource)> {
+    fn pom(
+        &self,
+        fence: &Fence,
+        group: &str,
+        artifact: &str,
+        version: &str,
+    ) -> Option<(String, String, LicenseSource)> {
         let file = format!("{artifact}-{version}.pom");
         for r in &self.repos {
             let p = r.dir.join(group.replace('.', "/")).join(artifact).join(version).join(&file);
-            if let Some(t) = super::read_small(&p) {
+            if let Some(t) = fence.read(&p) {
                 return Some((t, display_path(&p), r.source));
             }
         }
         for g in &self.gradle {
-            for hash in subdirs(&g.dir.join(group).join(artifact).join(version)) {
+            for hash in fence.subdirs(&g.dir.join(group).join(artifact).join(version)) {
                 let p = hash.join(&file);
-                if let Some(t) = super::read_small(&p) {
+                if let Some(t) = fence.read(&p) {
                     return Some((t, display_path(&p), g.source));
                 }
             }
@@ -60,12 +72,12 @@ impl MavenSource {
         None
     }
 
-    pub fn lookup(&self, q: &Query) -> Option<Resolution> {
+    pub fn lookup(&self, q: &Query, fence: &Fence) -> Option<Resolution> {
         let group = q.namespace.as_deref()?;
         let version = q.version.as_deref()?;
         let mut source = LicenseSource::LocalCache;
         let found = licenses_with_parents(group, &q.short_name, version, |g, a, v| {
-            Ok(self.pom(g, a, v).map(|(text, loc, s)| {
+            Ok(self.pom(fence, g, a, v).map(|(text, loc, s)| {
                 source = s;
                 (text, loc)
             }))
@@ -152,13 +164,15 @@ const MAX_IMPORTS: usize = 4;
 /// `relativePath`), the local repositories, and the registry with `--online`.
 pub struct PomSources<'a> {
     pub root: &'a Path,
+    /// What may be read: the root and the local repositories.
+    pub fence: &'a Fence,
     pub local: &'a MavenSource,
     pub registry: Option<&'a super::online::Registry>,
 }
 
 impl PomSources<'_> {
     fn fetch(&self, g: &str, a: &str, v: &str) -> Option<Element> {
-        let text = match self.local.pom(g, a, v) {
+        let text = match self.local.pom(self.fence, g, a, v) {
             Some((t, _, _)) => t,
             None => self.registry?.maven_pom(g, a, v).ok()??.0,
         };
@@ -180,7 +194,7 @@ impl PomSources<'_> {
         if !path.starts_with(self.root.canonicalize().ok()?) {
             return None;
         }
-        let e = xml::parse(&super::read_small(&path)?).ok()?;
+        let e = xml::parse(&self.fence.read(&path)?).ok()?;
         (e.child_text("artifactId") == parent.child_text("artifactId")).then_some((e, path))
     }
 }
@@ -275,7 +289,7 @@ pub fn effective(pom: Element, path: Option<PathBuf>, src: &PomSources, depth: u
 /// imported BOMs: `group:artifact` -> version.
 fn project_versions(pom_path: &Path, src: &PomSources) -> HashMap<String, String> {
     let mut out = HashMap::new();
-    let Some(pom) = super::read_small(pom_path).and_then(|t| xml::parse(&t).ok()) else { return out };
+    let Some(pom) = src.fence.read(pom_path).and_then(|t| xml::parse(&t).ok()) else { return out };
     let deps: Vec<Element> =
         pom.child("dependencies").map(|d| d.children_named("dependency").cloned().collect()).unwrap_or_default();
     let eff = effective(pom, pom_path.canonicalize().ok(), src, 0);

@@ -220,6 +220,11 @@ impl Place {
     }
 }
 
+/// The folders of some lists of places, for the [`Fence`].
+fn place_dirs<'a>(lists: &[&'a [Place]]) -> Vec<&'a Path> {
+    lists.iter().flat_map(|l| l.iter().map(|p| p.dir.as_path())).collect()
+}
+
 /// The offline sources of one root: its install folders, the `--cache-dir`s and the
 /// machine's default caches.
 pub struct Offline {
@@ -231,6 +236,8 @@ pub struct Offline {
     pub nuget: nuget::NugetSource,
     pub composer: composer::ComposerSource,
     pub ruby: ruby::RubySource,
+    /// What the sources may read: the root and their folders outside it.
+    pub fence: Fence,
 }
 
 impl Offline {
@@ -239,7 +246,7 @@ impl Offline {
             opts.cache_dirs.iter().filter(|(e, _)| e == eco).map(|(_, p)| p.clone()).collect()
         };
         let defaults = !opts.no_local_caches;
-        Offline {
+        let mut o = Offline {
             cargo: cargo::CargoSource::new(root, &extra("cargo"), defaults, env),
             npm: npm::NpmSource::new(root, &extra("npm"), defaults, env),
             python: python::PythonSource::new(root, &extra("pypi"), &opts.python_envs, defaults, env),
@@ -248,19 +255,32 @@ impl Offline {
             nuget: nuget::NugetSource::new(&extra("nuget"), defaults, env),
             composer: composer::ComposerSource::new(root, &extra("composer"), defaults, env),
             ruby: ruby::RubySource::new(root, &extra("gem"), defaults, env),
-        }
+            fence: Fence::default(),
+        };
+        let dirs = [
+            o.cargo.dirs(),
+            o.npm.dirs(),
+            o.python.dirs(),
+            o.golang.dirs(),
+            o.maven.dirs(),
+            o.nuget.dirs(),
+            o.composer.dirs(),
+            o.ruby.dirs(),
+        ];
+        o.fence = Fence::new(root, dirs.into_iter().flatten());
+        o
     }
 
     pub fn lookup(&self, q: &Query) -> Option<Resolution> {
         match q.ecosystem.as_str() {
-            "cargo" => self.cargo.lookup(q),
-            "npm" => self.npm.lookup(q),
-            "pypi" => self.python.lookup(q),
-            "golang" => self.golang.lookup(q),
-            "maven" => self.maven.lookup(q),
-            "nuget" => self.nuget.lookup(q),
-            "composer" => self.composer.lookup(q),
-            "gem" => self.ruby.lookup(q),
+            "cargo" => self.cargo.lookup(q, &self.fence),
+            "npm" => self.npm.lookup(q, &self.fence),
+            "pypi" => self.python.lookup(q, &self.fence),
+            "golang" => self.golang.lookup(q, &self.fence),
+            "maven" => self.maven.lookup(q, &self.fence),
+            "nuget" => self.nuget.lookup(q, &self.fence),
+            "composer" => self.composer.lookup(q, &self.fence),
+            "gem" => self.ruby.lookup(q, &self.fence),
             _ => None,
         }
     }
@@ -339,7 +359,8 @@ pub fn resolve(components: &mut [Component], roots: &[RootRef], opts: &ResolveOp
             // Versions a parent POM or an imported BOM manages, before licenses are looked up.
             let o = Offline::new(root.path, opts, env);
             let registry = opts.online.then(|| online::Registry::new(opts, env));
-            let src = maven::PomSources { root: root.path, local: &o.maven, registry: registry.as_ref() };
+            let src =
+                maven::PomSources { root: root.path, fence: &o.fence, local: &o.maven, registry: registry.as_ref() };
             maven::fill_managed_versions(components, root.label, &src);
             offline = Some(o);
         }
@@ -494,14 +515,90 @@ fn add_source(c: &mut Component, s: LicenseSource) {
     }
 }
 
-/// Read a file of a cache or install folder, at most 4 MiB; `None` when it cannot be read.
-pub fn read_small(path: &Path) -> Option<String> {
-    use std::io::Read;
-    const LIMIT: u64 = 4 * 1024 * 1024;
-    let f = std::fs::File::open(path).ok()?;
-    let mut buf = Vec::new();
-    f.take(LIMIT).read_to_end(&mut buf).ok()?;
-    Some(String::from_utf8_lossy(&buf).into_owned())
+/// Where resolution may read: the scanned root and the cache and install folders outside
+/// it, as canonical paths. A file is read only when, with every link followed, it is a
+/// regular file inside one of them: a link out of the tree, a path dependency's absolute
+/// `license-file`, a module named `/usr/share/...` or `../..` find nothing, and a FIFO or
+/// device met where a manifest was expected is never opened for a blocking read.
+#[derive(Debug, Clone, Default)]
+pub struct Fence {
+    bases: Vec<PathBuf>,
+}
+
+impl Fence {
+    /// The fence of a root and the folders its sources search. A folder below the root (as
+    /// written) adds nothing: a link in the tree must not widen the fence to its target.
+    pub fn new<'a>(root: &Path, dirs: impl IntoIterator<Item = &'a Path>) -> Fence {
+        let mut bases: Vec<PathBuf> = std::fs::canonicalize(root).into_iter().collect();
+        for d in dirs {
+            if !d.starts_with(root)
+                && let Ok(c) = std::fs::canonicalize(d)
+            {
+                bases.push(c);
+            }
+        }
+        bases.sort();
+        bases.dedup();
+        Fence { bases }
+    }
+
+    /// `path` with every link resolved, if that lies inside the fence.
+    fn inside(&self, path: &Path) -> Option<PathBuf> {
+        let canon = std::fs::canonicalize(path).ok()?;
+        self.bases.iter().any(|b| canon.starts_with(b)).then_some(canon)
+    }
+
+    /// Read a regular file inside the fence, at most 4 MiB; `None` when it cannot be read or
+    /// is not such a file.
+    pub fn read(&self, path: &Path) -> Option<String> {
+        use std::io::Read;
+        const LIMIT: u64 = 4 * 1024 * 1024;
+        let canon = self.inside(path)?;
+        let f = open_regular(&canon)?;
+        let mut buf = Vec::new();
+        f.take(LIMIT).read_to_end(&mut buf).ok()?;
+        Some(String::from_utf8_lossy(&buf).into_owned())
+    }
+
+    /// Subfolders of a folder inside the fence, sorted; links are not followed.
+    pub fn subdirs(&self, dir: &Path) -> Vec<PathBuf> {
+        if self.inside(dir).is_none() {
+            return Vec::new();
+        }
+        subdirs(dir)
+    }
+
+    /// Regular files directly in a folder inside the fence whose names `keep` accepts,
+    /// sorted; links are not followed.
+    pub fn files(&self, dir: &Path, keep: impl Fn(&str) -> bool) -> Vec<PathBuf> {
+        if self.inside(dir).is_none() {
+            return Vec::new();
+        }
+        let Ok(rd) = std::fs::read_dir(dir) else { return Vec::new() };
+        let mut out: Vec<PathBuf> = rd
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .map(|e| e.path())
+            .filter(|p| keep(file_name(p)))
+            .collect();
+        out.sort();
+        out
+    }
+}
+
+/// Open a file for reading only if it is a regular file. The open does not block on a FIFO
+/// (`O_NONBLOCK`), and the type is checked on the open handle, so a file swapped for a FIFO
+/// or device after it was looked at is still refused.
+fn open_regular(path: &Path) -> Option<std::fs::File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK);
+    }
+    let f = opts.open(path).ok()?;
+    f.metadata().ok().filter(std::fs::Metadata::is_file).map(|_| f)
 }
 
 /// A path as evidence: absolute, `/`-separated.

@@ -6,7 +6,7 @@
 //! this only answers for components that are still without a license.
 
 use super::files::declared_or_files;
-use super::{Env, Found, LicenseSource, Parties, Query, Resolution};
+use super::{Env, Fence, Found, LicenseSource, Parties, Query, Resolution};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -17,7 +17,7 @@ const MAX_DEPTH: usize = 12;
 
 pub struct NpmSource {
     trees: Vec<(PathBuf, LicenseSource)>,
-    index: OnceLock<HashMap<(String, String), Installed>>,
+    index: OnceLock<Index>,
 }
 
 #[derive(Debug, Clone)]
@@ -49,24 +49,29 @@ impl NpmSource {
         NpmSource { trees, index: OnceLock::new() }
     }
 
-    fn index(&self) -> &HashMap<(String, String), Installed> {
+    /// The folders this source searches.
+    pub fn dirs(&self) -> Vec<&Path> {
+        self.trees.iter().map(|(t, _)| t.as_path()).collect()
+    }
+
+    fn index(&self, fence: &Fence) -> &HashMap<(String, String), Installed> {
         self.index.get_or_init(|| {
             let mut map = HashMap::new();
             for (t, source) in &self.trees {
                 if t.is_dir() {
-                    walk_modules(t, *source, 0, &mut map);
+                    walk_modules(fence, t, *source, 0, &mut map);
                 }
             }
             map
         })
     }
 
-    pub fn lookup(&self, q: &Query) -> Option<Resolution> {
+    pub fn lookup(&self, q: &Query, fence: &Fence) -> Option<Resolution> {
         let v = q.version.as_deref()?;
-        let hit = self.index().get(&(q.name.clone(), v.to_string()))?;
+        let hit = self.index(fence).get(&(q.name.clone(), v.to_string()))?;
         let manifest = hit.dir.join("package.json");
         let declared = hit.license.clone().map(|(f, line)| (f, manifest.as_path(), Some(line)));
-        declared_or_files(declared, &hit.dir, hit.source).map(|r| r.with_parties(hit.parties.clone()))
+        declared_or_files(fence, declared, &hit.dir, hit.source).map(|r| r.with_parties(hit.parties.clone()))
     }
 }
 
@@ -75,28 +80,30 @@ fn hidden_or_modules(d: &Path) -> bool {
     n.starts_with('.') || n == "node_modules" || n == "target"
 }
 
-fn walk_modules(dir: &Path, source: LicenseSource, depth: usize, map: &mut HashMap<(String, String), Installed>) {
+type Index = HashMap<(String, String), Installed>;
+
+fn walk_modules(fence: &Fence, dir: &Path, source: LicenseSource, depth: usize, map: &mut Index) {
     if depth > MAX_DEPTH {
         return;
     }
-    for entry in super::subdirs(dir) {
+    for entry in fence.subdirs(dir) {
         let name = super::file_name(&entry).to_string();
         if name == ".pnpm" {
-            for store in super::subdirs(&entry) {
-                walk_modules(&store.join("node_modules"), source, depth + 1, map);
+            for store in fence.subdirs(&entry) {
+                walk_modules(fence, &store.join("node_modules"), source, depth + 1, map);
             }
         } else if name.starts_with('@') {
-            for pkg in super::subdirs(&entry) {
-                package(&pkg, source, depth, map);
+            for pkg in fence.subdirs(&entry) {
+                package(fence, &pkg, source, depth, map);
             }
         } else if !name.starts_with('.') {
-            package(&entry, source, depth, map);
+            package(fence, &entry, source, depth, map);
         }
     }
 }
 
-fn package(dir: &Path, source: LicenseSource, depth: usize, map: &mut HashMap<(String, String), Installed>) {
-    if let Some(text) = super::read_small(&dir.join("package.json"))
+fn package(fence: &Fence, dir: &Path, source: LicenseSource, depth: usize, map: &mut Index) {
+    if let Some(text) = fence.read(&dir.join("package.json"))
         && let Ok(doc) = serde_json::from_str::<Value>(&text)
         && let (Some(name), Some(version)) = (doc["name"].as_str(), doc["version"].as_str())
     {
@@ -110,7 +117,7 @@ fn package(dir: &Path, source: LicenseSource, depth: usize, map: &mut HashMap<(S
     }
     let nested = dir.join("node_modules");
     if nested.is_dir() {
-        walk_modules(&nested, source, depth + 1, map);
+        walk_modules(fence, &nested, source, depth + 1, map);
     }
 }
 

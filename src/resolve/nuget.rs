@@ -3,7 +3,7 @@
 //! `ID/VERSION/ID.nuspec` in lower case. The nuspec's `<license type="expression">`, else
 //! its `<license type="file">` (detected), else a well-known `<licenseUrl>`.
 
-use super::{Env, Found, LicenseSource, Parties, Place, Query, Resolution, display_path};
+use super::{Env, Fence, Found, LicenseSource, Parties, Place, Query, Resolution, display_path};
 use crate::ecosystems::xml;
 use crate::license::DeclaredLicense;
 use std::path::{Path, PathBuf};
@@ -27,13 +27,18 @@ impl NugetSource {
         NugetSource { dirs }
     }
 
-    pub fn lookup(&self, q: &Query) -> Option<Resolution> {
+    /// The folders this source searches.
+    pub fn dirs(&self) -> Vec<&Path> {
+        super::place_dirs(&[&self.dirs])
+    }
+
+    pub fn lookup(&self, q: &Query, fence: &Fence) -> Option<Resolution> {
         let id = q.name.to_ascii_lowercase();
         let version = q.version.as_deref()?.to_ascii_lowercase();
         for p in &self.dirs {
             let dir = p.dir.join(&id).join(&version);
             let nuspec = dir.join(format!("{id}.nuspec"));
-            let Some(text) = super::read_small(&nuspec) else { continue };
+            let Some(text) = fence.read(&nuspec) else { continue };
             let Ok(root) = xml::parse(&text) else { continue };
             let parties = nuspec_parties(&root);
             let found = match nuspec_license(&root) {
@@ -44,8 +49,8 @@ impl NugetSource {
                     location: display_path(&nuspec),
                     line: Some(line),
                 }),
-                Some(NuspecLicense::File(rel)) => license_file(&dir, &rel, p.source),
-                None => super::files::from_license_files(&dir, p.source),
+                Some(NuspecLicense::File(rel)) => license_file(fence, &dir, &rel, p.source),
+                None => super::files::from_license_files(fence, &dir, p.source),
             };
             return found.map(|r| r.with_parties(parties));
         }
@@ -53,12 +58,12 @@ impl NugetSource {
     }
 }
 
-fn license_file(dir: &Path, rel: &str, source: LicenseSource) -> Option<Resolution> {
+fn license_file(fence: &Fence, dir: &Path, rel: &str, source: LicenseSource) -> Option<Resolution> {
     if rel.split(['/', '\\']).any(|s| s == "..") {
         return None;
     }
     let path = dir.join(rel.replace('\\', "/"));
-    let found = super::files::detect_file(&path);
+    let found = super::files::detect_file(fence, &path);
     if found.is_empty() {
         return None;
     }

@@ -4,7 +4,7 @@
 //! `*.dist-info/METADATA` (or `*.egg-info/PKG-INFO`): `License-Expression`, a short
 //! `License`, license classifiers, else the distribution's license files.
 
-use super::{Env, Found, LicenseSource, Parties, Query, Resolution, display_path, file_name, subdirs};
+use super::{Env, Fence, Found, LicenseSource, Parties, Query, Resolution, display_path, file_name, subdirs};
 use crate::license::DeclaredLicense;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -57,11 +57,16 @@ impl PythonSource {
         PythonSource { site_dirs, index: OnceLock::new() }
     }
 
-    fn index(&self) -> &HashMap<(String, String), (PathBuf, LicenseSource)> {
+    /// The folders this source searches.
+    pub fn dirs(&self) -> Vec<&Path> {
+        self.site_dirs.iter().map(|(d, _)| d.as_path()).collect()
+    }
+
+    fn index(&self, fence: &Fence) -> &HashMap<(String, String), (PathBuf, LicenseSource)> {
         self.index.get_or_init(|| {
             let mut map = HashMap::new();
             for (site, source) in &self.site_dirs {
-                for d in subdirs(site) {
+                for d in fence.subdirs(site) {
                     if let Some(key) = dist_key(file_name(&d)) {
                         map.entry(key).or_insert((d, *source));
                     }
@@ -71,18 +76,18 @@ impl PythonSource {
         })
     }
 
-    pub fn lookup(&self, q: &Query) -> Option<Resolution> {
+    pub fn lookup(&self, q: &Query, fence: &Fence) -> Option<Resolution> {
         let v = q.version.as_deref()?;
-        let (dir, source) = self.index().get(&(normalize_name(&q.name), v.to_ascii_lowercase()))?;
+        let (dir, source) = self.index(fence).get(&(normalize_name(&q.name), v.to_ascii_lowercase()))?;
         let meta = ["METADATA", "PKG-INFO"].iter().map(|m| dir.join(m)).find(|p| p.is_file())?;
-        let text = super::read_small(&meta)?;
+        let text = fence.read(&meta)?;
         let m = parse_metadata(&text);
         let parties = m.parties();
-        Self::license(&m, dir, &meta, *source).map(|r| r.with_parties(parties))
+        Self::license(fence, &m, dir, &meta, *source).map(|r| r.with_parties(parties))
     }
 
     /// The license of one installed distribution: its metadata's, else its license files.
-    fn license(m: &Metadata, dir: &Path, meta: &Path, source: LicenseSource) -> Option<Resolution> {
+    fn license(fence: &Fence, m: &Metadata, dir: &Path, meta: &Path, source: LicenseSource) -> Option<Resolution> {
         let declared = m.license();
         if let Some((found, line)) = &declared
             && found.understood()
@@ -96,8 +101,8 @@ impl PythonSource {
             });
         }
         // License files: `licenses/` (metadata 2.4), the dist-info folder itself.
-        super::files::from_license_files(&dir.join("licenses"), source)
-            .or_else(|| super::files::from_license_files(dir, source))
+        super::files::from_license_files(fence, &dir.join("licenses"), source)
+            .or_else(|| super::files::from_license_files(fence, dir, source))
             .or_else(|| {
                 declared.map(|(found, line)| Resolution {
                     parties: Default::default(),

@@ -4,7 +4,7 @@
 //! code and is only read, never run: the `license`/`licenses` assignment is taken from its
 //! text. Several licenses are alternatives (OR); the gem's license files are the fallback.
 
-use super::{Env, Found, LicenseSource, Parties, Place, Query, Resolution, display_path, subdirs};
+use super::{Env, Fence, Found, LicenseSource, Parties, Place, Query, Resolution, display_path, subdirs};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -50,7 +50,12 @@ impl RubySource {
         RubySource { gem_dirs }
     }
 
-    pub fn lookup(&self, q: &Query) -> Option<Resolution> {
+    /// The folders this source searches.
+    pub fn dirs(&self) -> Vec<&Path> {
+        super::place_dirs(&[&self.gem_dirs])
+    }
+
+    pub fn lookup(&self, q: &Query, fence: &Fence) -> Option<Resolution> {
         let v = q.version.as_deref()?;
         let stem = format!("{}-{v}", q.name);
         for place in &self.gem_dirs {
@@ -60,21 +65,11 @@ impl RubySource {
             let spec = if exact.is_file() {
                 Some(exact)
             } else {
-                std::fs::read_dir(&specs).ok().and_then(|rd| {
-                    let mut hits: Vec<PathBuf> = rd
-                        .filter_map(Result::ok)
-                        .map(|e| e.path())
-                        .filter(|p| {
-                            let n = super::file_name(p);
-                            n.starts_with(&format!("{stem}-")) && n.ends_with(".gemspec")
-                        })
-                        .collect();
-                    hits.sort();
-                    hits.into_iter().next()
-                })
+                let platform = format!("{stem}-");
+                fence.files(&specs, |n| n.starts_with(&platform) && n.ends_with(".gemspec")).into_iter().next()
             };
             let Some(spec) = spec else { continue };
-            let text = super::read_small(&spec)?;
+            let text = fence.read(&spec)?;
             let gem_dir = place
                 .dir
                 .join("gems")
@@ -88,7 +83,7 @@ impl RubySource {
                     location: display_path(&spec),
                     line: Some(line),
                 }),
-                declared => super::files::from_license_files(&gem_dir, place.source).or_else(|| {
+                declared => super::files::from_license_files(fence, &gem_dir, place.source).or_else(|| {
                     declared.map(|(found, line)| Resolution {
                         parties: Default::default(),
                         license: found,

@@ -91,3 +91,8 @@ fn scan_joins_lock_manifest_and_vendor_into_one_component_per_package() {
 fn truncated_lock_gives_a_diagnostic_with_file_and_line() {
     assert_parse_error_at("composer", "composer/corrupt", "composer.lock", 40);
 }
+
+#[test]
+fn truncated_manifest_gives_a_diagnostic_with_file_and_line() {
+    assert_parse_error_at("composer", "composer/corrupt-manifest", "composer.json", 20);
+}

@@ -109,3 +109,10 @@ fn truncated_files_give_diagnostics_with_file_and_line() {
     assert_parse_error_at("nuget", "nuget/corrupt", "packages.lock.json", 21);
     assert_parse_error_at("nuget", "nuget/corrupt", "packages.config", 5);
 }
+
+#[test]
+fn corrupt_project_props_and_nuspec_give_diagnostics_with_file_and_line() {
+    assert_parse_error_at("nuget", "nuget/corrupt", "Fahrplan.Web.csproj", 14);
+    assert_parse_error_at("nuget", "nuget/corrupt", "Directory.Packages.props", 13);
+    assert_parse_error_at("nuget", "nuget/corrupt", "log4net.nuspec", 9);
+}

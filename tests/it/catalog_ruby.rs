@@ -99,3 +99,16 @@ fn platform_gems_are_one_package_each_with_checksums() {
 fn truncated_lock_gives_a_diagnostic_with_file_and_line() {
     assert_parse_error_at("gem", "ruby/corrupt", "Gemfile.lock", 20);
 }
+
+#[test]
+fn gems_of_a_second_source_with_constraints_are_direct() {
+    let c = parse("gem", "ruby/second-source/Gemfile.lock");
+    let specs: Vec<_> = c.packages.iter().filter(|p| !p.name.is_empty()).collect();
+    assert_eq!(specs.len(), 7);
+    let bootstrap = pkg(&c, "pkg:gem/rails-assets-bootstrap@3.4.1");
+    assert_eq!((bootstrap.direct, bootstrap.line), (Some(true), Some(18)));
+    assert_eq!(bootstrap.dependencies, vec!["pkg:gem/rails-assets-jquery@3.7.1".to_string()]);
+    assert_eq!(pkg(&c, "pkg:gem/rails-assets-jquery@3.7.1").direct, Some(true));
+    assert_eq!(pkg(&c, "pkg:gem/rails@7.1.3.4").direct, Some(true));
+    assert_eq!(pkg(&c, "pkg:gem/thor@1.3.1").direct, Some(false));
+}

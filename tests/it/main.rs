@@ -10,9 +10,11 @@ mod support;
 
 pub use support::{kataster, run_with_timeout};
 
+mod catalog_cargo;
 mod catalog_composer;
 mod catalog_go;
 mod catalog_gradle;
+mod catalog_hostile;
 mod catalog_maven;
 mod catalog_npm;
 mod catalog_nuget;

@@ -224,3 +224,144 @@ fn maven_versions_managed_by_a_parent_pom_or_an_imported_bom_are_resolved() {
     let cli = inv.components.iter().find(|c| c.name == "commons-cli:commons-cli").unwrap();
     assert_eq!(cli.version.as_deref(), Some("1.5.0"));
 }
+
+/// A scanned tree beside a folder outside it that holds license files (MIT text), as
+/// `/usr/share` holds them on the scanning machine.
+struct Hostile {
+    _tmp: tempfile::TempDir,
+    root: std::path::PathBuf,
+    outside: std::path::PathBuf,
+}
+
+const MIT_TEXT: &str = "MIT License\n\nPermission is hereby granted, free of charge, to any person obtaining a copy of this software and associated documentation files (the \"Software\"), to deal in the Software without restriction, including without limitation the rights to use, copy, modify, merge, publish, distribute, sublicense, and/or sell copies of the Software, and to permit persons to whom the Software is furnished to do so, subject to the following conditions:\n\nThe above copyright notice and this permission notice shall be included in all copies or substantial portions of the Software.\n\nTHE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.\n";
+
+impl Hostile {
+    fn new() -> Hostile {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("tree");
+        let outside = tmp.path().join("share").join("doc").join("victim");
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("LICENSE"), MIT_TEXT).unwrap();
+        // A module vendored the honest way resolves: the fence does not block the tree.
+        std::fs::create_dir_all(root.join("vendor/example.com/honest")).unwrap();
+        std::fs::write(root.join("vendor/example.com/honest/LICENSE"), MIT_TEXT).unwrap();
+        Hostile { _tmp: tmp, root, outside }
+    }
+
+    fn resolve(&self, comps: &mut [Component]) {
+        let opts = ResolveOptions { no_local_caches: true, ..Default::default() };
+        run(&self.root, comps, &opts, &empty_env(&self.root));
+    }
+}
+
+#[test]
+fn module_names_never_reach_files_outside_the_tree() {
+    let h = Hostile::new();
+    let up = "../../share/doc/victim";
+    let mut comps = vec![
+        dep("golang", "example.com/honest", "v1.0.0", None),
+        dep("golang", h.outside.to_str().unwrap(), "v1.0.0", None),
+        dep("golang", up, "v1.0.0", None),
+    ];
+    assert!(h.root.join("vendor").join(up).join("LICENSE").is_file(), "the relative name does reach the file");
+    h.resolve(&mut comps);
+    assert_eq!(comps[0].scope_license.as_deref(), Some("MIT"), "{:?}", comps[0].evidence);
+    for c in &comps[1..] {
+        assert_eq!((c.scope_license.as_deref(), c.evidence.len()), (None, 0), "{}: {:?}", c.name, c.evidence);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_vendor_link_out_of_the_tree_is_not_followed() {
+    let h = Hostile::new();
+    let tree = tempfile::tempdir().unwrap();
+    let root = tree.path();
+    std::os::unix::fs::symlink(h.outside.parent().unwrap(), root.join("vendor")).unwrap();
+    assert!(root.join("vendor/victim/LICENSE").is_file());
+    let mut comps = vec![dep("golang", "victim", "v1.0.0", None), dep("cargo", "victim", "1.0.0", None)];
+    let opts = ResolveOptions { no_local_caches: true, ..Default::default() };
+    run(root, &mut comps, &opts, &empty_env(root));
+    for c in &comps {
+        assert_eq!((c.scope_license.as_deref(), c.evidence.len()), (None, 0), "{}: {:?}", c.ecosystem, c.evidence);
+    }
+    // The same folder given as a cache is read.
+    let mut comps = vec![dep("golang", "victim", "v1.0.0", None)];
+    let opts = ResolveOptions {
+        no_local_caches: true,
+        cache_dirs: vec![("golang".into(), h.outside.parent().unwrap().to_path_buf())],
+        ..Default::default()
+    };
+    std::fs::rename(h.outside.parent().unwrap().join("victim"), h.outside.parent().unwrap().join("victim@v1.0.0"))
+        .unwrap();
+    run(root, &mut comps, &opts, &empty_env(root));
+    assert_eq!(comps[0].scope_license.as_deref(), Some("MIT"));
+}
+
+#[test]
+fn a_license_file_with_an_absolute_path_is_not_read() {
+    let h = Hostile::new();
+    let krate = h.root.join("vendor/fahrweg");
+    std::fs::create_dir_all(&krate).unwrap();
+    let toml = |lf: &str| format!("[package]\nname = \"fahrweg\"\nversion = \"1.0.0\"\nlicense-file = {lf:?}\n");
+    std::fs::write(krate.join("Cargo.toml"), toml(h.outside.join("LICENSE").to_str().unwrap())).unwrap();
+    let mut comps = vec![dep("cargo", "fahrweg", "1.0.0", None)];
+    h.resolve(&mut comps);
+    assert_eq!((comps[0].scope_license.as_deref(), comps[0].evidence.len()), (None, 0), "{:?}", comps[0].evidence);
+    // A license-file inside the crate is read.
+    std::fs::write(krate.join("COPYING.txt"), MIT_TEXT).unwrap();
+    std::fs::write(krate.join("Cargo.toml"), toml("COPYING.txt")).unwrap();
+    let mut comps = vec![dep("cargo", "fahrweg", "1.0.0", None)];
+    h.resolve(&mut comps);
+    assert_eq!(comps[0].scope_license.as_deref(), Some("MIT"));
+}
+
+/// Resolve in a thread; fails instead of hanging when resolution blocks.
+#[cfg(unix)]
+fn resolve_within(root: &Path, comps: Vec<Component>, secs: u64) -> Vec<Component> {
+    let root = root.to_path_buf();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut comps = comps;
+        let opts = ResolveOptions { no_local_caches: true, ..Default::default() };
+        run(&root, &mut comps, &opts, &empty_env(&root));
+        let _ = tx.send(comps);
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(secs)).expect("resolution hangs")
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_and_device_links_where_manifests_are_expected_do_not_hang() {
+    let tree = tempfile::tempdir().unwrap();
+    let root = tree.path();
+    let mkfifo = |p: &Path| {
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        let ok = std::process::Command::new("mkfifo").arg(p).status().unwrap().success();
+        assert!(ok, "mkfifo {}", p.display());
+    };
+    mkfifo(&root.join("vendor/composer/installed.json"));
+    mkfifo(&root.join("vendor/fifo-crate/Cargo.toml"));
+    std::fs::create_dir_all(root.join("vendor/stdin-crate")).unwrap();
+    std::os::unix::fs::symlink("/dev/stdin", root.join("vendor/stdin-crate/Cargo.toml")).unwrap();
+    mkfifo(&root.join("node_modules/fifo-pkg/package.json"));
+    // A real crate beside them still resolves.
+    std::fs::create_dir_all(root.join("vendor/real")).unwrap();
+    std::fs::write(
+        root.join("vendor/real/Cargo.toml"),
+        "[package]\nname = \"real\"\nversion = \"1.0.0\"\nlicense = \"MIT\"\n",
+    )
+    .unwrap();
+    let comps = vec![
+        dep("composer", "acme/lib", "1.0.0", None),
+        dep("cargo", "fifo-crate", "1.0.0", None),
+        dep("cargo", "stdin-crate", "1.0.0", None),
+        dep("npm", "fifo-pkg", "1.0.0", None),
+        dep("cargo", "real", "1.0.0", None),
+    ];
+    let comps = resolve_within(root, comps, 30);
+    for c in &comps[..4] {
+        assert_eq!(c.declared_license, None, "{}", c.name);
+    }
+    assert_eq!(comps[4].declared_license.as_deref(), Some("MIT"));
+}
