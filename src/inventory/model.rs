@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// Version of the native inventory format. Bump the minor on additions, the major on
 /// anything that breaks a reader.
-pub const SCHEMA_VERSION: &str = "2.0";
+pub const SCHEMA_VERSION: &str = "2.1";
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Inventory {

@@ -3,7 +3,7 @@
 //!
 //! Owns the vocabulary types (`Category`, `Copyleft`, `Obligation`), the entries per SPDX
 //! license, per SPDX exception and per kataster `LicenseRef-`, and the alias table. It never
-//! reads files at run time; the data is checked by `tests/license_db.rs`, so a malformed
+//! reads files at run time; the data is checked by `tests/it/license_db.rs`, so a malformed
 //! file is a build defect, not an input error.
 
 use serde::Deserialize;

@@ -374,7 +374,7 @@ fn append(path: &Path, entries: &str, what: &str) {
     let mut text = std::fs::read_to_string(path).unwrap_or_default();
     if text.trim().is_empty() {
         text = format!(
-            "# Rules-based {what} (basis = \"rules\"): derived by `generate_defaults` in tests/license_db.rs from\n\
+            "# Rules-based {what} (basis = \"rules\"): derived by `generate_defaults` in tests/it/license_db.rs from\n\
              # the SPDX list flags and the name, not reviewed. Review an entry by correcting it here and\n\
              # setting basis = \"curated\"; the generator only appends ids that are missing.\n"
         );
