@@ -77,4 +77,5 @@ fn scan_merges_the_three_files_into_one_inventory() {
 fn corrupt_files_give_diagnostics_with_file_and_line() {
     assert_parse_error_at("golang", "go/corrupt", "go.mod", 11);
     assert_parse_error_at("golang", "go/corrupt", "go.sum", 2);
+    assert_parse_error_at("golang", "go/corrupt", "vendor/modules.txt", 4);
 }

@@ -84,4 +84,5 @@ fn packaged_artifact_is_an_installed_dependency_owning_its_folder() {
 #[test]
 fn truncated_pom_gives_a_diagnostic_with_file_and_line() {
     assert_parse_error_at("maven", "maven/corrupt", "pom.xml", 41);
+    assert_parse_error_at("maven", "maven/corrupt", "META-INF/maven/commons-io/commons-io/pom.properties", 4);
 }

@@ -141,6 +141,8 @@ fn corrupt_lockfiles_name_file_and_line_and_the_scan_goes_on() {
     assert!(m.contains("line 45") && m.contains("invalid YAML"), "{m}");
     let m = parse_error(&inv, "corrupt-manifest/package.json");
     assert!(m.contains("line 6") && m.contains("truncated JSON"), "{m}");
+    let m = parse_error(&inv, "corrupt-yarn/yarn.lock");
+    assert!(m.contains("line 15") && m.contains("unbalanced quotes"), "{m}");
     let m = parse_error(&inv, "unknown-yarn-version/yarn.lock");
     assert!(m.contains("line 2") && m.contains("version"), "{m}");
     // The other lockfiles of the same scan are read.

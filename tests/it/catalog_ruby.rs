@@ -98,6 +98,10 @@ fn platform_gems_are_one_package_each_with_checksums() {
 #[test]
 fn truncated_lock_gives_a_diagnostic_with_file_and_line() {
     assert_parse_error_at("gem", "ruby/corrupt", "Gemfile.lock", 20);
+    // A gemspec is read as text, never run: a name kataster cannot read is an error.
+    let inv = scan_json(&fixtures().join("ruby/corrupt"));
+    let d = diagnostics_for(&inv, "gemspec/fahrplan-core.gemspec");
+    assert!(d.iter().any(|m| m.starts_with("parse-error") && m.contains("name")), "{d:?}");
 }
 
 #[test]

@@ -67,11 +67,22 @@ pub(super) fn parse(file: &ManifestFile) -> Result<Catalog, ParseError> {
                 if in_metadata {
                     continue;
                 }
-                let specs = if berry {
+                let quoted = |s: &str| s.trim().starts_with('"') || s.trim().ends_with('"');
+                let balanced = |s: &str| {
+                    !quoted(s) || (s.trim().len() > 1 && s.trim().starts_with('"') && s.trim().ends_with('"'))
+                };
+                let raw: Vec<&str> = if berry { vec![header] } else { header.split(", ").collect() };
+                if let Some(bad) = raw.iter().find(|s| !balanced(s)) {
+                    return Err(ParseError::at(no, format!("unbalanced quotes in the entry header {bad:?}")));
+                }
+                let specs: Vec<String> = if berry {
                     unquote(header).split(", ").map(str::to_string).collect()
                 } else {
-                    header.split(", ").map(unquote).collect()
+                    raw.iter().map(|s| unquote(s)).collect()
                 };
+                if let Some(bad) = specs.iter().find(|s| s.get(1..).is_none_or(|rest| !rest.contains('@'))) {
+                    return Err(ParseError::at(no, format!("{bad:?} is not a package and range (`name@range`)")));
+                }
                 entries.push(Entry { specs, line: no, ..Default::default() });
             }
             2 => {
@@ -318,5 +329,10 @@ b@^1.0.0:
         assert!(e.message.contains("unknown yarn lockfile version"), "{e}");
         let e = run("# yarn lockfile v1\n\na@^1:\n  version \"1\"\n garbage\n").unwrap_err();
         assert_eq!(e.line, Some(5));
+        let e = run("# yarn lockfile v1\n\n\"a@^1:\n  version \"1\"\n").unwrap_err();
+        assert_eq!(e.line, Some(3));
+        assert!(e.message.contains("unbalanced quotes"), "{e}");
+        let e = run("# yarn lockfile v1\n\nleft-pad:\n  version \"1\"\n").unwrap_err();
+        assert!(e.message.contains("not a package and range"), "{e}");
     }
 }
