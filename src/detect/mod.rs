@@ -212,6 +212,7 @@ fn licenses(text: &str, pf: Prefilter, tagged: bool) -> Vec<LicenseFinding> {
     // 1b. Whole rules of the catalogue, the longest where they overlap.
     let cat = catalogue::catalogue();
     let mut exact: Vec<LicenseFinding> = Vec::new();
+    let mut raw_lines: Option<Vec<&str>> = None;
     for m in longest(cat.exact(&cat.ids_of(&stream))) {
         let Some(rule) = cat.rules.get(m.rule as usize) else { continue };
         let method = if rule.flags & catalogue::TEXT != 0 {
@@ -234,7 +235,10 @@ fn licenses(text: &str, pf: Prefilter, tagged: bool) -> Vec<LicenseFinding> {
         }
         // A reference on lines with `"` or `=` is a manifest or config field, or a list of
         // names in code: the catalogers read fields, code is not a statement.
-        if f.method == Method::Reference && (f.start_line..=f.end_line).any(|n| field_line(text, n)) {
+        if f.method == Method::Reference && {
+            let lines = raw_lines.get_or_insert_with(|| text.lines().collect());
+            (f.start_line..=f.end_line).any(|n| lines.get(n as usize - 1).is_some_and(|l| field_line(l)))
+        } {
             continue;
         }
         if f.method == Method::Text { texts.push(f) } else { exact.push(f) }
@@ -361,9 +365,9 @@ fn family(expr: &str) -> &str {
     &expr[..end]
 }
 
-/// Does line `n` (1-based) of the text hold `"` or `=`?
-fn field_line(text: &str, n: u32) -> bool {
-    text.lines().nth(n.saturating_sub(1) as usize).is_some_and(|l| l.contains('"') || l.contains('='))
+/// Does a line hold `"` or `=` (a field, an assignment, a string in code)?
+fn field_line(line: &str) -> bool {
+    line.contains('"') || line.contains('=')
 }
 
 /// Of overlapping whole-rule matches the longest, then the more relevant, stays.
