@@ -11,6 +11,7 @@
 
 use super::lines::Stream;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 use std::sync::OnceLock;
 
@@ -35,8 +36,37 @@ const MIN_REFERENCE: u32 = 6;
 /// for vague names; they are used only for licenses not on the SPDX list, whose names
 /// kataster's own grammar does not know.
 const MIN_SPDX_RULE: u32 = 8;
+/// Rules of licenses off the SPDX list need more: their short names ("visual idiot")
+/// are common words.
+const MIN_CATALOGUE_ONLY: u32 = 12;
 /// A word the catalogue does not know.
 pub const UNKNOWN_WORD: u32 = u32::MAX;
+
+/// FNV-1a for the word map and the start keys (which are hashes already): the maps are
+/// read for every word of every file with license words, and never hold input as keys.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 ^= n;
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 /// One rule or license text of the catalogue.
 pub struct Rule {
@@ -54,13 +84,13 @@ pub struct Rule {
 pub struct Catalogue {
     /// Name and version of the catalogue (`scancode-toolkit 32.5.0`).
     pub version: String,
-    words: HashMap<Box<str>, u32>,
+    words: FastMap<Box<str>, u32>,
     vocab: Vec<Box<str>>,
     exprs: Vec<Box<str>>,
     pub rules: Vec<Rule>,
     tokens: Vec<u32>,
     /// Rules matched exactly, by the key of their first tokens.
-    starts: HashMap<u64, Vec<u32>>,
+    starts: FastMap<u64, Vec<u32>>,
 }
 
 /// A whole rule found in a file.
@@ -136,7 +166,7 @@ pub fn load(compressed: &[u8]) -> Result<Catalogue, String> {
     let version = r.string()?.to_string();
     let n = r.varint()? as usize;
     let mut vocab = Vec::with_capacity(n);
-    let mut words = HashMap::with_capacity(n);
+    let mut words = FastMap::with_capacity_and_hasher(n, Default::default());
     for i in 0..n {
         let w: Box<str> = r.string()?.into();
         words.insert(w.clone(), i as u32);
@@ -168,8 +198,8 @@ pub fn load(compressed: &[u8]) -> Result<Catalogue, String> {
         }
         rules.push(Rule { ident, expr, flags, min_coverage, relevance, start, len });
     }
-    let mut cat = Catalogue { version, words, vocab, exprs, rules, tokens, starts: HashMap::new() };
-    let mut starts: HashMap<u64, Vec<u32>> = HashMap::new();
+    let mut cat = Catalogue { version, words, vocab, exprs, rules, tokens, starts: FastMap::default() };
+    let mut starts: FastMap<u64, Vec<u32>> = FastMap::default();
     for (i, rule) in cat.rules.iter().enumerate() {
         if exact_matchable(rule, cat.expression(rule)) {
             starts.entry(key(cat.tokens_of(rule))).or_default().push(i as u32);
@@ -189,19 +219,20 @@ fn exact_matchable(rule: &Rule, expression: &str) -> bool {
     rule.flags & (INTRO | CLUE) == 0
         && rule.len >= MIN_EXACT
         && !(reference && (rule.len < MIN_REFERENCE || rule.flags & REQUIRED_PHRASE != 0))
-        && (rule.len >= MIN_SPDX_RULE || catalogue_only)
+        && rule.len >= MIN_SPDX_RULE
+        && (rule.len >= MIN_CATALOGUE_ONLY || !catalogue_only)
 }
 
 impl Catalogue {
     fn empty() -> Self {
         Catalogue {
             version: String::new(),
-            words: HashMap::new(),
+            words: FastMap::default(),
             vocab: Vec::new(),
             exprs: Vec::new(),
             rules: Vec::new(),
             tokens: Vec::new(),
-            starts: HashMap::new(),
+            starts: FastMap::default(),
         }
     }
 
@@ -263,7 +294,9 @@ mod tests {
         let ag = cat.rules.iter().find(|r| &*r.ident == "ag-grid-enterprise.LICENSE").expect("AG Grid text");
         assert_eq!(cat.expression(ag), "LicenseRef-scancode-ag-grid-enterprise");
         assert_eq!(ag.flags & TEXT, TEXT);
-        assert!(!cat.rules.iter().any(|r| cat.expression(r).contains("warranty-disclaimer")));
+        // Generic keys are left out: they name no license.
+        let generic = ["LicenseRef-scancode-warranty-disclaimer", "LicenseRef-scancode-unknown-license-reference"];
+        assert!(!cat.rules.iter().any(|r| cat.expression(r).split(' ').any(|id| generic.contains(&id))));
     }
 
     /// The generator's tokenizer and the stream agree: a rule's words, written out and read
@@ -280,7 +313,7 @@ mod tests {
             assert_eq!(cat.ids_of(&stream), toks, "{}", rule.ident);
             checked += 1;
         }
-        assert!(checked > 300);
+        assert!(checked >= 250, "{checked}");
     }
 
     #[test]

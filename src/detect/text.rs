@@ -20,6 +20,8 @@ pub const MIN_SCORE: f32 = 0.80;
 const MAX_POSTING: usize = 60;
 /// A template needs at least this many pairs to be searched for.
 const MIN_TEMPLATE_PAIRS: usize = 12;
+/// Lowest score of a catalogue text.
+const MIN_CATALOGUE_SCORE: f32 = 0.95;
 /// A catalogue text needs this many: shorter ones are notices the exact matcher finds.
 const MIN_CATALOGUE_PAIRS: usize = 40;
 
@@ -205,7 +207,9 @@ fn build_catalogue() -> Index {
             continue;
         }
         let total = p.len() as u32;
-        let min_score = MIN_SCORE.max(f32::from(rule.min_coverage) / 100.0);
+        // Catalogue texts are many near-copies of each other (BUSL and its derivatives, one
+        // vendor's enterprise terms and another's): only a close copy names one of them.
+        let min_score = MIN_CATALOGUE_SCORE.max(f32::from(rule.min_coverage) / 100.0);
         templates.push(Template {
             id,
             rule: Some(&rule.ident),
