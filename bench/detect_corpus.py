@@ -9,14 +9,23 @@ Sources, each labeled by something other than the detector:
             labeled with package.json `license`;
   noisy/    SPDX license texts (from the spdx crate's copy of the SPDX list) with realistic
             noise: rewrapped, set in comment markers or markdown, copyright lines before;
-  negative/ real source files that mention licenses in code or prose but state none.
+  negative/ real source files that mention licenses in code or prose but state none;
+  npm-src/  source headers (first 40 lines with license words in a comment) of the npm
+            packages above, labeled with package.json `license`;
+  pypi/     source headers of Python packages fetched with `pip download --no-deps` (wheels,
+            nothing installed or run), labeled with the wheel's License-Expression or its
+            one license classifier;
+  catalogue/ license files of npm packages under licenses that are not on the SPDX list
+            (commercial component libraries, source-available licenses), labeled by
+            reading the file (CATALOGUE_LABELS).
 
 labels.json maps each file to {"kind", "expected"}: kind is license-file, header, noisy-text
 or negative; expected the SPDX ids the file states (empty for negatives).
 
-Usage: bench/detect_corpus.py [--npm]   (run from the repository root; deterministic)
+Usage: bench/detect_corpus.py [--npm] [--pypi] [--catalogue]   (from the repository root)
+       bench/detect_corpus.py --only SECTION...   (rebuild those sections, keep the others)
 """
-import json, os, random, re, shutil, subprocess, sys, tarfile, tempfile, glob
+import json, os, random, re, shutil, subprocess, sys, tarfile, tempfile, glob, zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "fixtures/detect/corpus")
@@ -35,6 +44,41 @@ NPM_PACKAGES = [
     "highcharts", "chart.js", "moment", "underscore", "jquery", "web-streams-polyfill", "domhandler", "rc",
 ]
 
+PYPI_PACKAGES = [
+    "requests", "urllib3", "six", "attrs", "click", "flask", "jinja2", "pyyaml", "chardet", "twisted",
+    "sqlalchemy", "certifi", "idna", "cryptography", "ansible-core", "scapy", "pylint", "astroid", "mutagen",
+    "pygments", "babel", "werkzeug", "tornado", "zope.interface", "pyasn1", "rsa", "gunicorn", "pexpect",
+    "ptyprocess", "psutil", "setuptools", "pyparsing", "paramiko", "numpy", "matplotlib", "pillow",
+    "django", "docutils", "sympy", "networkx", "mpmath", "pycparser", "ply", "bottle", "cherrypy", "markdown",
+    "beautifulsoup4", "html5lib", "reportlab", "pyserial", "pyusb", "nltk", "gitpython", "dulwich",
+]
+CLASSIFIERS = {
+    "License :: OSI Approved :: MIT License": "MIT",
+    "License :: OSI Approved :: Apache Software License": "Apache-2.0",
+    "License :: OSI Approved :: BSD License": None,
+    "License :: OSI Approved :: ISC License (ISCL)": "ISC",
+    "License :: OSI Approved :: Mozilla Public License 2.0 (MPL 2.0)": "MPL-2.0",
+    "License :: OSI Approved :: Zope Public License": "ZPL-2.1",
+    "License :: OSI Approved :: GNU General Public License v2 (GPLv2)": "GPL-2.0-only",
+    "License :: OSI Approved :: GNU General Public License v2 or later (GPLv2+)": "GPL-2.0-or-later",
+    "License :: OSI Approved :: GNU General Public License v3 (GPLv3)": "GPL-3.0-only",
+    "License :: OSI Approved :: GNU General Public License v3 or later (GPLv3+)": "GPL-3.0-or-later",
+    "License :: OSI Approved :: GNU Lesser General Public License v2 or later (LGPLv2+)": "LGPL-2.0-or-later",
+    "License :: OSI Approved :: GNU Lesser General Public License v2 (LGPLv2)": "LGPL-2.0-only",
+}
+# npm packages whose license is not on the SPDX list; the ids were read off the files.
+CATALOGUE_PACKAGES = ["ag-grid-enterprise", "@mui/x-data-grid-premium", "@mui/x-license", "n8n-workflow",
+                      "@progress/kendo-ui", "devextreme"]
+CATALOGUE_LABELS = {
+    "catalogue/ag-grid-enterprise/LICENSE.html": ["LicenseRef-scancode-ag-grid-enterprise"],
+    "catalogue/mui-x-data-grid-premium/LICENSE": ["LicenseRef-scancode-mui-x-eula-2024"],
+    "catalogue/mui-x-license/LICENSE": ["LicenseRef-scancode-mui-x-eula-2024"],
+    "catalogue/n8n-workflow/LICENSE.md": ["SUL-1.0"],
+    "catalogue/n8n-workflow/LICENSE_EE.md": ["LicenseRef-scancode-n8n-ee-2022"],
+    "catalogue/progress-kendo-ui/LICENSE": ["LicenseRef-scancode-telerik-eula"],
+    "catalogue/devextreme/license": ["LicenseRef-scancode-devexpress-eula"],
+}
+
 labels = {}
 
 # Labels corrected by reading the file: the manifest states the package's license, these
@@ -48,7 +92,18 @@ OVERRIDES = {
     "npm/wordpress-element-8.8.0/LICENSE.md": ["GPL-2.0-or-later", "MPL-2.0"],
     # The header says the gist was posted under CC0 1.0.
     "crates/tower-http-0.6.11/src__compression__pin_project_cfg.rs": ["CC0-1.0"],
+    # Headers that state the license of code they took in, not the package's.
+    "npm-src/node-forge-1.4.4/lib__baseN.js": ["MIT"],
+    "npm-src/node-forge-1.4.4/lib__jsbn.js": ["MIT-Wu"],
+    "npm-src/wordpress-element-8.8.0/src__serialize.ts": ["MIT"],
+    "pypi/networkx/networkx__algorithms__bipartite__matching.py": ["CC-BY-SA-3.0", "LicenseRef-kataster-public-domain"],
+    "pypi/urllib3/urllib3__util__ssl_match_hostname.py": ["PSF-2.0"],
+    "pypi/pillow/PIL__BlpImagePlugin.py": ["CC0-1.0"],
+    "pypi/pillow/PIL__DdsImagePlugin.py": ["CC0-1.0"],
+    "pypi/pillow/PIL__FtexImagePlugin.py": ["CC0-1.0"],
 }
+# Bundled third-party code carries its own license, not the package's.
+VENDORED = re.compile(r"(^|/)(_?vendor(ed)?|third_party|extern(al)?s?|node_modules)/")
 
 
 def ids_of(expr):
@@ -155,6 +210,88 @@ def npm():
                         put(f"npm/{pname}/{base}", tf.extractfile(m).read().decode("utf-8", "replace"), "license-file", lab)
 
 
+DOCSTRING = ('"' * 3, "'" * 3)
+
+
+def comment_head(text):
+    """The first 40 lines, when their comments or docstring speak of a license."""
+    head = "".join(text.splitlines(True)[:40])
+    in_doc = any(q in head for q in DOCSTRING)
+    comment = "\n".join(l for l in head.splitlines()
+                        if in_doc or l.lstrip().startswith(("//", "/*", "*", "#")))
+    return head if HEADER_WORDS.search(comment) else None
+
+
+def npm_sources():
+    for tgz in sorted(glob.glob(os.path.join(ROOT, "bench/out/npm", "*.tgz"))):
+        with tarfile.open(tgz) as tf:
+            members = {m.name: m for m in tf.getmembers() if m.isfile()}
+            pj = members.get("package/package.json")
+            if not pj:
+                continue
+            declared = json.load(tf.extractfile(pj)).get("license")
+            if not isinstance(declared, str) or "SEE " in declared.upper() or "://" in declared:
+                continue
+            pname = os.path.basename(tgz)[:-4]
+            taken = 0
+            for name in sorted(members):
+                if taken >= 3 or not re.search(r"\.(js|mjs|ts|css)$", name) or ".min." in name or VENDORED.search(name):
+                    continue
+                head = comment_head(tf.extractfile(members[name]).read(200000).decode("utf-8", "replace"))
+                if head:
+                    put(f"npm-src/{pname}/{name[len('package/'):].replace('/', '__')}", head, "header",
+                        ids_of(declared))
+                    taken += 1
+
+
+def pypi():
+    cache = os.path.join(ROOT, "bench/out/pypi")
+    os.makedirs(cache, exist_ok=True)
+    if not glob.glob(os.path.join(cache, "*.whl")):
+        for pkg in sorted(set(PYPI_PACKAGES)):
+            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-q",
+                            "--dest", cache, pkg], capture_output=True, text=True)
+    for whl in sorted(glob.glob(os.path.join(cache, "*.whl"))):
+        with zipfile.ZipFile(whl) as z:
+            meta = [n for n in z.namelist() if n.endswith(".dist-info/METADATA")]
+            if not meta:
+                continue
+            m = z.read(meta[0]).decode("utf-8", "replace").split("\n\n", 1)[0]
+            expr = re.search(r"^License-Expression:\s*(.+)$", m, re.M)
+            if expr:
+                label = ids_of(expr.group(1))
+            else:
+                cls = [CLASSIFIERS.get(c.strip(), "?") for c in re.findall(r"^Classifier:\s*(License ::.+)$", m, re.M)]
+                if len(cls) != 1 or not cls[0] or cls[0] == "?":
+                    continue
+                label = [cls[0]]
+            pname = os.path.basename(whl).split("-")[0].lower()
+            taken = 0
+            for name in sorted(z.namelist()):
+                if taken >= 3 or not name.endswith(".py") or re.search(r"/tests?/", name) or VENDORED.search(name):
+                    continue
+                head = comment_head(z.read(name).decode("utf-8", "replace"))
+                if head:
+                    put(f"pypi/{pname}/{name.replace('/', '__')}", head, "header", label)
+                    taken += 1
+
+
+def catalogue():
+    cache = os.path.join(ROOT, "bench/out/npm-catalogue")
+    os.makedirs(cache, exist_ok=True)
+    if not glob.glob(os.path.join(cache, "*.tgz")):
+        for pkg in CATALOGUE_PACKAGES:
+            subprocess.run(["npm", "pack", "--silent", pkg], cwd=cache, capture_output=True, text=True)
+    for tgz in sorted(glob.glob(os.path.join(cache, "*.tgz"))):
+        pname = re.sub(r"-\d[\d.]*$", "", os.path.basename(tgz)[:-4])
+        with tarfile.open(tgz) as tf:
+            for m in tf.getmembers():
+                rel = f"catalogue/{pname}/{m.name.split('/')[-1]}"
+                if m.isfile() and m.name.count("/") == 1 and rel in CATALOGUE_LABELS:
+                    put(rel, tf.extractfile(m).read().decode("utf-8", "replace"), "catalogue",
+                        CATALOGUE_LABELS[rel])
+
+
 COMMON = ["MIT", "Apache-2.0", "BSD-3-Clause", "BSD-2-Clause", "ISC", "GPL-2.0-only", "GPL-3.0-only", "LGPL-2.1-only",
           "LGPL-3.0-only", "AGPL-3.0-only", "MPL-2.0", "Unlicense", "CC0-1.0", "Zlib", "BSL-1.0", "0BSD", "EPL-2.0",
           "EPL-1.0", "EUPL-1.2", "CDDL-1.0", "Artistic-2.0", "MIT-0", "BSD-4-Clause", "OFL-1.1", "PostgreSQL", "WTFPL"]
@@ -231,14 +368,41 @@ def negatives():
         put(f"negative/{rel}", read(s), "negative", [])
 
 
+SECTIONS = {"crates": crates, "npm": npm, "noisy": noisy, "negative": negatives, "npm-src": npm_sources,
+            "pypi": pypi, "catalogue": catalogue}
+
+
 def main():
-    if os.path.isdir(OUT):
-        shutil.rmtree(OUT)
-    crates()
-    if "--npm" in sys.argv:
-        npm()
-    noisy()
-    negatives()
+    only = sys.argv[sys.argv.index("--only") + 1:] if "--only" in sys.argv else None
+    if only:
+        # Rebuild the named sections, keep the other sections' files and labels as they are.
+        with open(os.path.join(OUT, "labels.json")) as f:
+            labels.update(json.load(f))
+        for rel in [r for r in labels if r.split("/")[0] in only]:
+            del labels[rel]
+        for sec in only:
+            shutil.rmtree(os.path.join(OUT, sec), ignore_errors=True)
+        for rel in labels:
+            key = hash(read(os.path.join(OUT, rel)))
+            seen_texts[key] = seen_texts.get(key, 0) + 1
+        for sec in only:
+            SECTIONS[sec]()
+        for rel, expected in OVERRIDES.items():
+            if rel in labels and rel.split("/")[0] in only:
+                labels[rel]["expected"] = expected
+    else:
+        if os.path.isdir(OUT):
+            shutil.rmtree(OUT)
+        crates()
+        if "--npm" in sys.argv:
+            npm()
+            npm_sources()
+        noisy()
+        negatives()
+        if "--pypi" in sys.argv:
+            pypi()
+        if "--catalogue" in sys.argv:
+            catalogue()
     for rel, expected in OVERRIDES.items():
         if rel in labels:
             labels[rel]["expected"] = expected

@@ -8,6 +8,7 @@
 //! matcher off files with nothing license-like in them. Detectors never read files, never
 //! look at a file's name to invent a finding, and never panic on input.
 
+pub mod catalogue;
 mod copyright;
 pub mod lines;
 pub mod rules;
@@ -133,6 +134,7 @@ pub fn warm_up() {
     STARTED.call_once(|| {
         std::thread::spawn(|| {
             text::index();
+            text::catalogue_index();
             rules::warm_up();
         });
     });
@@ -200,9 +202,46 @@ fn licenses(text: &str, pf: Prefilter, tagged: bool) -> Vec<LicenseFinding> {
             end_line: stream.word_line(m.end_word.saturating_sub(1)),
             method: Method::Text,
             confidence: (m.score * 100.0).round() / 100.0,
-            rule: format!("spdx-text:{}", m.id),
+            rule: match m.rule {
+                Some(r) => r.to_string(),
+                None => format!("spdx-text:{}", m.id),
+            },
         };
         if m.exception { exceptions.push(f) } else { texts.push(f) }
+    }
+    // 1b. Whole rules of the catalogue, the longest where they overlap.
+    let cat = catalogue::catalogue();
+    let mut exact: Vec<LicenseFinding> = Vec::new();
+    let mut raw_lines: Option<Vec<&str>> = None;
+    for m in longest(cat.exact(&cat.ids_of(&stream))) {
+        let Some(rule) = cat.rules.get(m.rule as usize) else { continue };
+        let method = if rule.flags & catalogue::TEXT != 0 {
+            Method::Text
+        } else if rule.flags & (catalogue::REFERENCE | catalogue::TAG) != 0 {
+            Method::Reference
+        } else {
+            Method::Notice
+        };
+        let f = LicenseFinding {
+            expression: cat.expression(rule).to_string(),
+            start_line: stream.word_line(m.start_word),
+            end_line: stream.word_line(m.end_word.saturating_sub(1)),
+            method,
+            confidence: f32::from(rule.relevance) / 100.0,
+            rule: rule.ident.to_string(),
+        };
+        if texts.iter().any(|t| t.start_line <= f.start_line && f.end_line <= t.end_line) {
+            continue;
+        }
+        // A reference on lines with `"` or `=` is a manifest or config field, or a list of
+        // names in code: the catalogers read fields, code is not a statement.
+        if f.method == Method::Reference && {
+            let lines = raw_lines.get_or_insert_with(|| text.lines().collect());
+            (f.start_line..=f.end_line).any(|n| lines.get(n as usize - 1).is_some_and(|l| field_line(l)))
+        } {
+            continue;
+        }
+        if f.method == Method::Text { texts.push(f) } else { exact.push(f) }
     }
     let in_text = |f: &LicenseFinding| {
         texts.iter().chain(&exceptions).any(|t| t.start_line <= f.start_line && f.end_line <= t.end_line)
@@ -219,6 +258,37 @@ fn licenses(text: &str, pf: Prefilter, tagged: bool) -> Vec<LicenseFinding> {
         if f.method == Method::Notice { notices.push(f) } else { refs.push(f) }
     }
     refs.retain(|r| !notices.iter().any(|n| overlaps(n, r, 0)));
+    // A catalogue rule that covers a notice or reference and says more (more lines) takes
+    // its place; one that says the same or less gives way.
+    let wider = |c: &LicenseFinding, k: &LicenseFinding| {
+        c.start_line <= k.start_line
+            && k.end_line <= c.end_line
+            && c.end_line - c.start_line > k.end_line - k.start_line
+    };
+    exact.retain(|c| !notices.iter().chain(&refs).any(|k| overlaps(k, c, 0) && !wider(c, k)));
+    // A fragment of a notice kataster read whole ("... GNU General Public License for more
+    // details" after a GPL-3.0-or-later grant) names the family without the version.
+    let fragment = |c: &LicenseFinding, k: &LicenseFinding| {
+        overlaps(k, c, 3) && k.expression != c.expression && family(&k.expression) == family(&c.expression)
+    };
+    let kept: Vec<bool> = exact
+        .iter()
+        .map(|c| {
+            !notices.iter().chain(&refs).chain(&texts).any(|k| fragment(c, k))
+                // Of two parts of one notice, the longer, else the first (the grant) stays.
+                && !exact.iter().any(|k| {
+                    let (kl, cl) = (k.end_line - k.start_line, c.end_line - c.start_line);
+                    fragment(c, k) && (kl > cl || (kl == cl && k.start_line < c.start_line))
+                })
+        })
+        .collect();
+    let mut kept = kept.into_iter();
+    exact.retain(|_| kept.next().unwrap_or(true));
+    notices.retain(|k| !exact.iter().any(|c| overlaps(k, c, 0)));
+    refs.retain(|k| !exact.iter().any(|c| overlaps(k, c, 0)));
+    for c in exact {
+        if c.method == Method::Notice { notices.push(c) } else { refs.push(c) }
+    }
     let mut markers: Vec<LicenseFinding> = Vec::new();
     let mut urls: Vec<LicenseFinding> = Vec::new();
     for h in rules::markers(&stream).into_iter().chain(rules::line_rules(text)) {
@@ -287,6 +357,30 @@ fn licenses(text: &str, pf: Prefilter, tagged: bool) -> Vec<LicenseFinding> {
         });
     }
     out
+}
+
+/// The family of an expression's first license: `GPL` of `GPL-1.0-or-later`.
+fn family(expr: &str) -> &str {
+    let end = expr.find(|c: char| c == '-' || c == ' ' || c.is_ascii_digit()).unwrap_or(expr.len());
+    &expr[..end]
+}
+
+/// Does a line hold `"` or `=` (a field, an assignment, a string in code)?
+fn field_line(line: &str) -> bool {
+    line.contains('"') || line.contains('=')
+}
+
+/// Of overlapping whole-rule matches the longest, then the more relevant, stays.
+fn longest(mut found: Vec<catalogue::ExactMatch>) -> Vec<catalogue::ExactMatch> {
+    found.sort_by_key(|m| (std::cmp::Reverse(m.end_word - m.start_word), m.start_word, m.rule));
+    let mut kept: Vec<catalogue::ExactMatch> = Vec::new();
+    for m in found {
+        if !kept.iter().any(|k| k.start_word < m.end_word && m.start_word < k.end_word) {
+            kept.push(m);
+        }
+    }
+    kept.sort_by_key(|m| m.start_word);
+    kept
 }
 
 fn overlaps(a: &LicenseFinding, b: &LicenseFinding, slack: u32) -> bool {
@@ -526,7 +620,8 @@ mod tests {
     #[test]
     fn headers_of_the_common_licenses() {
         let apache = "/*\n * Copyright 2020 ACME\n *\n * Licensed under the Apache License, Version 2.0 (the \"License\");\n * you may not use this file except in compliance with the License.\n * You may obtain a copy of the License at\n *\n *      http://www.apache.org/licenses/LICENSE-2.0\n */\n";
-        assert_eq!(found(apache), vec![("Apache-2.0".to_string(), Method::Notice, 4, 5)]);
+        // The catalogue's Apache-2.0 notice holds the pointer to the license text as well.
+        assert_eq!(found(apache), vec![("Apache-2.0".to_string(), Method::Notice, 4, 6)]);
         let mpl = "# This Source Code Form is subject to the terms of the Mozilla Public\n# License, v. 2.0. If a copy of the MPL was not distributed with this\n# file, You can obtain one at http://mozilla.org/MPL/2.0/.\n";
         assert_eq!(exprs(mpl), vec!["MPL-2.0"]);
         let lgpl = "-- This library is free software; you can redistribute it and/or\n-- modify it under the terms of the GNU Lesser General Public\n-- License as published by the Free Software Foundation; either\n-- version 2.1 of the License, or (at your option) any later version.\n";

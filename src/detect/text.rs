@@ -20,11 +20,17 @@ pub const MIN_SCORE: f32 = 0.80;
 const MAX_POSTING: usize = 60;
 /// A template needs at least this many pairs to be searched for.
 const MIN_TEMPLATE_PAIRS: usize = 12;
+/// Lowest score of a catalogue text.
+const MIN_CATALOGUE_SCORE: f32 = 0.95;
+/// A catalogue text needs this many: shorter ones are notices the exact matcher finds.
+const MIN_CATALOGUE_PAIRS: usize = 40;
 
 /// One license (or exception) text.
 pub struct Template {
-    /// The SPDX id.
+    /// The SPDX id, or the catalogue's expression (`LicenseRef-scancode-...`).
     pub id: &'static str,
+    /// The catalogue rule the text comes from (`None`: the SPDX list).
+    pub rule: Option<&'static str>,
     /// True for an exception (`WITH` operand).
     pub exception: bool,
     /// Sorted word pairs with their counts.
@@ -33,6 +39,8 @@ pub struct Template {
     total: u32,
     /// Number of distinct pairs that are in the posting index.
     indexed: u32,
+    /// Lowest score of a match: `MIN_SCORE`, or the catalogue rule's minimum coverage.
+    min_score: f32,
 }
 
 pub struct Index {
@@ -75,6 +83,8 @@ impl Hasher for PairHasher {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextMatch {
     pub id: &'static str,
+    /// The catalogue rule that matched (`None`: an SPDX text).
+    pub rule: Option<&'static str>,
     pub exception: bool,
     pub score: f32,
     /// Word range in the stream.
@@ -85,6 +95,12 @@ pub struct TextMatch {
 pub fn index() -> &'static Index {
     static INDEX: OnceLock<Index> = OnceLock::new();
     INDEX.get_or_init(build)
+}
+
+/// The index of the catalogue's texts.
+pub fn catalogue_index() -> &'static Index {
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    INDEX.get_or_init(build_catalogue)
 }
 
 fn word_hash(w: &str) -> u64 {
@@ -151,9 +167,64 @@ fn build() -> Index {
                 continue;
             }
             let total = p.len() as u32;
-            templates.push(Template { id, exception, pairs: counted(p), total, indexed: 0 });
+            templates.push(Template {
+                id,
+                rule: None,
+                exception,
+                pairs: counted(p),
+                total,
+                indexed: 0,
+                min_score: MIN_SCORE,
+            });
         }
     }
+    posted_index(templates)
+}
+
+/// The catalogue's texts of licenses that are not on the SPDX list (commercial, freeware,
+/// source-available and rare open licenses), from its token ids. An index of their own:
+/// their pairs do not crowd the SPDX texts' rare pairs out of the postings.
+fn build_catalogue() -> Index {
+    let mut templates = Vec::new();
+    let cat = super::catalogue::catalogue();
+    let hashes: Vec<u64> = (0..cat.vocab_len() as u32).map(|t| word_hash(cat.word(t))).collect();
+    for rule in &cat.rules {
+        let id = cat.expression(rule);
+        if rule.flags & super::catalogue::TEXT == 0 || !id.starts_with("LicenseRef-") || id.contains(' ') {
+            continue;
+        }
+        let toks = cat.tokens_of(rule);
+        let p: Vec<u64> = toks
+            .windows(2)
+            .map(|w| {
+                pair_hash(
+                    hashes.get(w[0] as usize).copied().unwrap_or(0),
+                    hashes.get(w[1] as usize).copied().unwrap_or(0),
+                )
+            })
+            .collect();
+        if p.len() < MIN_CATALOGUE_PAIRS {
+            continue;
+        }
+        let total = p.len() as u32;
+        // Catalogue texts are many near-copies of each other (BUSL and its derivatives, one
+        // vendor's enterprise terms and another's): only a close copy names one of them.
+        let min_score = MIN_CATALOGUE_SCORE.max(f32::from(rule.min_coverage) / 100.0);
+        templates.push(Template {
+            id,
+            rule: Some(&rule.ident),
+            exception: false,
+            pairs: counted(p),
+            total,
+            indexed: 0,
+            min_score,
+        });
+    }
+    posted_index(templates)
+}
+
+/// The posting index of a set of templates.
+fn posted_index(mut templates: Vec<Template>) -> Index {
     let mut all: Vec<(u64, u16)> = Vec::new();
     for (i, t) in templates.iter().enumerate() {
         all.extend(t.pairs.iter().map(|&(h, _)| (h, i as u16)));
@@ -184,11 +255,17 @@ pub fn find(stream: &Stream) -> Vec<TextMatch> {
     if pairs.len() < MIN_TEMPLATE_PAIRS {
         return Vec::new();
     }
-    let idx = index();
     // The file's pairs sorted, each with its position: candidates come from the distinct
     // pairs, and each candidate's pairs are found by one merge with the template's.
     let mut sorted: Vec<(u64, u32)> = pairs.iter().enumerate().map(|(i, &h)| (h, i as u32)).collect();
     sorted.sort_unstable();
+    let mut found = candidates(index(), &sorted);
+    found.extend(candidates(catalogue_index(), &sorted));
+    resolve(found)
+}
+
+/// The regions of the file (its sorted pairs) that match templates of one index.
+fn candidates(idx: &Index, sorted: &[(u64, u32)]) -> Vec<TextMatch> {
     // Candidates: templates many of whose rare pairs occur in the file.
     let mut hits: Vec<u32> = vec![0; idx.templates.len()];
     for group in sorted.chunk_by(|a, b| a.0 == b.0) {
@@ -199,18 +276,18 @@ pub fn find(stream: &Stream) -> Vec<TextMatch> {
         }
     }
     // For each position of the file, the index of its pair in the current template.
-    let mut slot: Vec<u32> = vec![ABSENT; pairs.len()];
+    let mut slot: Vec<u32> = vec![ABSENT; sorted.len()];
     let mut found = Vec::new();
     for (tpl, &n) in idx.templates.iter().zip(&hits) {
         if n >= 4 && n * 2 >= tpl.indexed.min(tpl.total) {
-            let shared = tpl.mark(&sorted, &mut slot);
+            let shared = tpl.mark(sorted, &mut slot);
             if shared * 2 >= tpl.total as usize {
                 found.extend(regions(&slot, tpl));
             }
             slot.fill(ABSENT);
         }
     }
-    resolve(found)
+    found
 }
 
 impl Template {
@@ -251,8 +328,15 @@ fn regions(slot: &[u32], tpl: &Template) -> Vec<TextMatch> {
         }
         let (Some(&first), Some(&last)) = (group.first(), group.last()) else { continue };
         let (first, last, score) = best_bounds(slot, first, last, tpl);
-        if score >= MIN_SCORE {
-            out.push(TextMatch { id: tpl.id, exception: tpl.exception, score, start_word: first, end_word: last + 2 });
+        if score >= tpl.min_score {
+            out.push(TextMatch {
+                id: tpl.id,
+                rule: tpl.rule,
+                exception: tpl.exception,
+                score,
+                start_word: first,
+                end_word: last + 2,
+            });
         }
     }
     out
@@ -308,9 +392,24 @@ fn best_bounds(slot: &[u32], first: usize, last: usize, tpl: &Template) -> (usiz
 
 /// Keep the best of overlapping matches: by score, then by the commoner license.
 fn resolve(mut found: Vec<TextMatch>) -> Vec<TextMatch> {
+    // A catalogue text gives way to an SPDX text of about its length over the same words
+    // (the catalogue keeps near-copies of ISC, MIT and BSD under their own keys); it stays
+    // where it is much longer (a vendor's agreement that quotes an MIT paragraph).
+    let spdx: Vec<(usize, usize)> =
+        found.iter().filter(|m| m.rule.is_none()).map(|m| (m.start_word, m.end_word)).collect();
+    found.retain(|m| {
+        m.rule.is_none()
+            || !spdx.iter().any(|&(s, e)| {
+                s.max(m.start_word) < e.min(m.end_word) && (e - s) * 3 >= (m.end_word - m.start_word) * 2
+            })
+    });
     // Near-equal scores go to the license people mostly use (Apache-2.0 over Pixar, its
     // modified copy).
-    let rank = |m: &TextMatch| m.score + if preference(m.id) < u8::MAX { 0.015 } else { 0.0 };
+    // A catalogue text must beat an SPDX text by a margin: near-copies of MIT or BSD in the
+    // catalogue are not what a copy of MIT or BSD is.
+    let rank = |m: &TextMatch| {
+        m.score + if preference(m.id) < u8::MAX { 0.015 } else { 0.0 } - if m.rule.is_some() { 0.05 } else { 0.0 }
+    };
     found.sort_by(|a, b| {
         rank(b)
             .partial_cmp(&rank(a))

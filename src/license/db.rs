@@ -30,6 +30,10 @@ pub const SOURCES: &[(&str, &str)] = &[
 /// ScanCode's LicenseDB index (CC-BY-4.0, nexB Inc. and others), one license a line, as
 /// written by `license-db/scancode/generate.py`. Entries above override its lines.
 pub const CATALOGUE: &str = include_str!("../../license-db/scancode/index.tsv");
+/// The catalogue's license metadata as shipped with its rules (`scancode-toolkit`), written
+/// by `license-db/scancode/generate_rules.py`: names and owners, and the licenses newer
+/// than the index.
+pub const CATALOGUE_LICENSES: &str = include_str!("../../license-db/scancode/licenses.tsv");
 
 /// What kind of license it is, from most to least free for a user of the software.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, PartialOrd, Ord)]
@@ -434,6 +438,7 @@ impl Db {
     pub fn compiled() -> Result<Db, String> {
         let mut db = Db::parse(SOURCES)?;
         db.add_catalogue(CATALOGUE)?;
+        db.add_catalogue_licenses(CATALOGUE_LICENSES)?;
         Ok(db)
     }
 
@@ -494,6 +499,38 @@ impl Db {
         Ok(())
     }
 
+    /// Add the license metadata of the catalogue's rules (`license-db/scancode/licenses.tsv`):
+    /// entries taken from the index get the catalogue's name and owner; licenses the index
+    /// does not have yet (the rules' catalogue is newer) are added with their category.
+    /// Curated and SPDX entries stay as they are.
+    pub fn add_catalogue_licenses(&mut self, tsv: &str) -> Result<(), String> {
+        for (n, line) in tsv.lines().enumerate() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let f: Vec<&str> = line.split('\t').collect();
+            let [key, id, name, sc_category, owner, _homepage, _texts, flags] = f[..] else {
+                return Err(format!("license-db/scancode/licenses.tsv:{}: malformed line", n + 1));
+            };
+            if flags.contains('d') || flags.contains('x') || !id.starts_with("LicenseRef-scancode-") {
+                continue;
+            }
+            let entry = self
+                .licenses
+                .entry(id.to_string())
+                .or_insert_with(|| catalogue_entry(id, key, sc_category, scancode_category(sc_category), false));
+            if entry.basis == Basis::Catalogue {
+                entry.name = name.to_string();
+                if entry.owner.is_none() && owner != "-" {
+                    entry.owner = Some(owner.to_string());
+                }
+            }
+            self.catalogue_ids.entry(id.to_ascii_lowercase()).or_insert_with(|| id.to_string());
+            self.catalogue_keys.entry(key.to_ascii_lowercase()).or_insert_with(|| id.to_string());
+        }
+        Ok(())
+    }
+
     /// The current id for a catalogue id or one of its other ids, in any case
     /// (`licenseref-scancode-ag-grid-enterprise`, `LicenseRef-Commercial`).
     pub fn catalogue_id(&self, token: &str) -> Option<&str> {
@@ -533,6 +570,21 @@ fn spdx_license(id: &str) -> Option<String> {
 }
 
 /// An entry for a catalogue line: obligations by category, a generated summary.
+/// ScanCode's category as kataster's (the mapping of `license-db/scancode/generate.py`,
+/// described in `docs/license-db.md`).
+fn scancode_category(sc: &str) -> Category {
+    match sc {
+        "Permissive" | "Patent License" => Category::Permissive,
+        "Public Domain" => Category::PublicDomain,
+        "Copyleft Limited" => Category::WeakCopyleft,
+        "Copyleft" => Category::StrongCopyleft,
+        "Commercial" => Category::Commercial,
+        "Proprietary Free" => Category::Freeware,
+        "Source-available" | "Free Restricted" => Category::SourceAvailable,
+        _ => Category::Unknown,
+    }
+}
+
 fn catalogue_entry(id: &str, key: &str, sc_category: &str, category: Category, deprecated: bool) -> LicenseEntry {
     use Category::*;
     let (copyleft, obligations): (Copyleft, &[Obligation]) = match category {
