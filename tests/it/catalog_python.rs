@@ -172,6 +172,8 @@ fn setup_cfg_and_vendored_sdist() {
 #[test]
 fn corrupt_files_name_file_and_line() {
     let inv = scan(&fixture("python/corrupt"));
+    let m = parse_error(&inv, "setup-cfg/setup.cfg");
+    assert!(m.contains("line 12") && m.contains("key = value"), "{m}");
     let m = parse_error(&inv, "pyproject/pyproject.toml");
     assert!(m.contains("line 11") && m.contains("invalid TOML"), "{m}");
     let m = parse_error(&inv, "uv/uv.lock");
