@@ -175,9 +175,8 @@ fn restrictive(c: Category) -> bool {
 /// A declaration that names a kind of license rather than a license (`"license":
 /// "Commercial"`), refined by a license file `s` that names a license of that kind.
 fn refines(declared: &str, s: &str) -> bool {
-    const COMMERCIAL: &str = "LicenseRef-kataster-commercial";
     let kind_of = |cat: Category| match declared {
-        COMMERCIAL | crate::ecosystems::PROPRIETARY => {
+        crate::detect::COMMERCIAL | crate::ecosystems::PROPRIETARY => {
             matches!(cat, Category::Commercial | Category::Proprietary | Category::SourceAvailable | Category::Freeware)
         }
         _ => false,

@@ -46,7 +46,8 @@ pub const EMITTED_LICENSE_REFS: &[&str] = &[
 ];
 
 const PROPRIETARY: &str = "LicenseRef-kataster-proprietary";
-const COMMERCIAL: &str = "LicenseRef-kataster-commercial";
+/// A commercial agreement kataster does not name more closely.
+pub const COMMERCIAL: &str = "LicenseRef-kataster-commercial";
 const EULA: &str = "LicenseRef-kataster-eula";
 const UNKNOWN: &str = "LicenseRef-kataster-unknown";
 const SEE_FILE: &str = "LicenseRef-kataster-see-license-file";

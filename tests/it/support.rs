@@ -85,3 +85,13 @@ pub fn run_with_timeout(program: &str, args: &[&str], limit: Duration) -> std::i
     };
     Ok(Output { status, stdout: out_t.join().unwrap()?, stderr: err_t.join().unwrap()? })
 }
+
+/// Assert that an inventory validates against `docs/inventory.schema.json`, listing every
+/// error with its place.
+pub fn assert_valid_inventory(inv: &serde_json::Value) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/inventory.schema.json");
+    let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(inv).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(errors.is_empty(), "schema errors: {errors:#?}");
+}
