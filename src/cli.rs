@@ -1,7 +1,7 @@
 //! Command-line interface: arguments, and the mapping of outcomes to exit codes.
 
-use crate::report::{Format, ReportOptions};
 use clap::{Args, Parser, Subcommand};
+use kataster_report::{Format, ReportOptions};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -89,9 +89,9 @@ fn parse_threads(s: &str) -> Result<usize, String> {
     Ok(n)
 }
 
-fn parse_lang(s: &str) -> Result<crate::report::Lang, String> {
-    crate::report::Lang::parse(s)
-        .ok_or_else(|| format!("unknown language `{s}` (known: {})", crate::report::Lang::NAMES.join(", ")))
+fn parse_lang(s: &str) -> Result<kataster_report::Lang, String> {
+    kataster_report::Lang::parse(s)
+        .ok_or_else(|| format!("unknown language `{s}` (known: {})", kataster_report::Lang::NAMES.join(", ")))
 }
 
 #[derive(Debug, Args)]
@@ -110,7 +110,7 @@ pub struct ScanArgs {
     #[arg(long)]
     pub respect_gitignore: bool,
     /// Files larger than this are listed with a diagnostic but not read.
-    #[arg(long, value_name = "BYTES", default_value_t = crate::scan::DEFAULT_MAX_FILE_SIZE)]
+    #[arg(long, value_name = "BYTES", default_value_t = kataster_estate::scan::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
     /// Worker threads (0: one per core; at most 256).
     #[arg(long, value_name = "N", default_value_t = 0, value_parser = parse_threads)]
@@ -120,7 +120,7 @@ pub struct ScanArgs {
     pub csv_delimiter: u8,
     /// Language of csv, xlsx, html and notice reports: en or de.
     #[arg(long, value_name = "LANG", default_value = "en", value_parser = parse_lang)]
-    pub lang: crate::report::Lang,
+    pub lang: kataster_report::Lang,
     /// No progress bar, no summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,
@@ -132,8 +132,8 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "paths")]
     pub estate_file: Option<PathBuf>,
     /// Scan only shard I of N of the estate (1-based; by a hash of each repository's name).
-    #[arg(long, value_name = "I/N", value_parser = crate::estate::parse_shard)]
-    pub shard: Option<crate::inventory::model::Shard>,
+    #[arg(long, value_name = "I/N", value_parser = kataster_estate::estate::parse_shard)]
+    pub shard: Option<kataster_model::model::Shard>,
     /// Cache detection results per file content in DIR, so rescans of unchanged files are fast.
     #[arg(long, value_name = "DIR")]
     pub result_cache: Option<PathBuf>,
@@ -229,7 +229,7 @@ pub struct MergeArgs {
     pub db: Option<PathBuf>,
     /// Language of csv, xlsx, html and notice reports: en or de.
     #[arg(long, value_name = "LANG", default_value = "en", value_parser = parse_lang)]
-    pub lang: crate::report::Lang,
+    pub lang: kataster_report::Lang,
 }
 
 #[derive(Debug, Args)]
@@ -258,12 +258,12 @@ fn parse_dashboard_output(s: &str) -> Result<DashboardOutput, String> {
 /// `FORMAT[=FILE]` of `kataster diff`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DiffOutputSpec {
-    pub format: crate::diff::render::DiffFormat,
+    pub format: kataster_estate::diff::render::DiffFormat,
     pub file: Option<PathBuf>,
 }
 
 fn parse_diff_output(s: &str) -> Result<DiffOutputSpec, String> {
-    use crate::diff::render::DiffFormat;
+    use kataster_estate::diff::render::DiffFormat;
     let (name, file) = split_output_spec(s)?;
     let format = DiffFormat::parse(name)
         .ok_or_else(|| format!("unknown format `{name}` (known: {})", DiffFormat::NAMES.join(", ")))?;
@@ -301,8 +301,11 @@ fn parse_ecosystem_pair(s: &str) -> Result<(String, String), String> {
         "crates" | "rust" => "cargo".to_string(),
         _ => eco,
     };
-    if !crate::resolve::ECOSYSTEMS.contains(&eco.as_str()) {
-        return Err(format!("unknown ecosystem `{eco}` (known: {})", crate::resolve::ECOSYSTEMS.join(", ")));
+    if !kataster_ecosystems::resolve::ECOSYSTEMS.contains(&eco.as_str()) {
+        return Err(format!(
+            "unknown ecosystem `{eco}` (known: {})",
+            kataster_ecosystems::resolve::ECOSYSTEMS.join(", ")
+        ));
     }
     if value.is_empty() {
         return Err(format!("`{s}`: nothing after `=`"));
@@ -325,7 +328,7 @@ fn parse_registry(s: &str) -> Result<(String, String), String> {
 /// Print a message on stderr, `kataster: ` before it, its control characters escaped (it
 /// may quote names and lines from the scanned files).
 fn say(msg: &str) {
-    eprintln!("kataster: {}", crate::output::terminal_text(msg));
+    eprintln!("kataster: {}", kataster_model::output::terminal_text(msg));
 }
 
 /// Run the CLI; returns the process exit code.
@@ -359,14 +362,14 @@ fn policies_for(
     args: &ScanArgs,
     estate_policy: Option<Option<&std::path::Path>>,
     roots: &[(String, PathBuf)],
-) -> Result<crate::policy::PolicySet, i32> {
-    use crate::policy::Authority;
+) -> Result<kataster_verdict::policy::PolicySet, i32> {
+    use kataster_verdict::policy::Authority;
     let authority = match (args.policy.as_deref(), estate_policy) {
         (Some(p), _) => Authority::Central(Some(p)),
         (None, Some(p)) => Authority::Central(p),
         (None, None) => Authority::InTree,
     };
-    crate::policy::PolicySet::discover(authority, roots).map_err(|e| {
+    kataster_verdict::policy::PolicySet::discover(authority, roots).map_err(|e| {
         say(&format!("policy: {e}"));
         exit::USAGE
     })
@@ -374,7 +377,7 @@ fn policies_for(
 
 /// Scan (roots or estate) and classify once under the policy: `--policy FILE`, or each
 /// root's `kataster.toml`, else the built-in default. Errors are exit codes, already reported.
-fn scan_inventory(args: &ScanArgs) -> Result<crate::inventory::Inventory, i32> {
+fn scan_inventory(args: &ScanArgs) -> Result<kataster_model::model::Inventory, i32> {
     if args.shard.is_some() && args.estate.is_none() && args.estate_file.is_none() {
         say("--shard needs --estate or --estate-file");
         return Err(exit::USAGE);
@@ -390,9 +393,9 @@ fn scan_inventory(args: &ScanArgs) -> Result<crate::inventory::Inventory, i32> {
         // Fails only if a pool exists already, in which case that one is used.
         let _ = rayon::ThreadPoolBuilder::new().num_threads(args.threads).build_global();
     }
-    let opts = crate::scan::ScanOptions {
+    let opts = kataster_estate::scan::ScanOptions {
         roots: args.paths.clone(),
-        walk: crate::walk::WalkOptions {
+        walk: kataster_assemble::walk::WalkOptions {
             excludes: args.exclude.clone(),
             respect_gitignore: args.respect_gitignore,
             threads: args.threads,
@@ -400,7 +403,7 @@ fn scan_inventory(args: &ScanArgs) -> Result<crate::inventory::Inventory, i32> {
         max_file_size: args.max_file_size,
         progress: !args.quiet && std::io::stderr().is_terminal(),
         result_cache: args.result_cache.clone(),
-        resolve: crate::resolve::ResolveOptions {
+        resolve: kataster_ecosystems::resolve::ResolveOptions {
             online: args.online,
             cache_dirs: args.cache_dir.clone(),
             registries: args.registry.clone(),
@@ -410,7 +413,7 @@ fn scan_inventory(args: &ScanArgs) -> Result<crate::inventory::Inventory, i32> {
             http: None,
         },
         resolve_licenses: true,
-        policies: crate::policy::PolicySet::default(),
+        policies: kataster_verdict::policy::PolicySet::default(),
     };
     let mut opts = opts;
     let mut inv = if estate {
@@ -418,7 +421,7 @@ fn scan_inventory(args: &ScanArgs) -> Result<crate::inventory::Inventory, i32> {
             Ok((repos, policy, diags)) => {
                 let roots: Vec<(String, PathBuf)> = repos.iter().map(|r| (r.name.clone(), r.path.clone())).collect();
                 opts.policies = policies_for(args, Some(policy.as_deref()), &roots)?;
-                crate::estate::scan_estate(&repos, args.shard, &opts, diags)
+                kataster_estate::estate::scan_estate(&repos, args.shard, &opts, diags)
             }
             Err(e) => {
                 say(&e.to_string());
@@ -426,10 +429,10 @@ fn scan_inventory(args: &ScanArgs) -> Result<crate::inventory::Inventory, i32> {
             }
         }
     } else {
-        let labels = crate::scan::root_labels(&args.paths);
+        let labels = kataster_estate::scan::root_labels(&args.paths);
         let roots: Vec<(String, PathBuf)> = labels.into_iter().zip(args.paths.iter().cloned()).collect();
         opts.policies = policies_for(args, None, &roots)?;
-        crate::scan::scan(&opts)
+        kataster_estate::scan::scan(&opts)
     };
     set_sbom_parties(&mut inv, &args.sbom_author, args.supplier.as_deref());
     license_management(args, &mut inv, &opts.policies)?;
@@ -440,10 +443,10 @@ fn scan_inventory(args: &ScanArgs) -> Result<crate::inventory::Inventory, i32> {
 /// roots' publiccode.yml) and the supplier of the scanned projects (given, else per root the
 /// `legal.mainCopyrightOwner`/`repoOwner` of the publiccode.yml at its top), set on the
 /// projects and loose files that name no supplier of their own.
-fn set_sbom_parties(inv: &mut crate::inventory::Inventory, authors: &[String], supplier: Option<&str>) {
-    use crate::inventory::model::ComponentKind;
+fn set_sbom_parties(inv: &mut kataster_model::model::Inventory, authors: &[String], supplier: Option<&str>) {
+    use kataster_model::model::ComponentKind;
     // A root's own publiccode.yml: the one at its top, which describes the repository.
-    let publiccode = |c: &&crate::inventory::model::Component| {
+    let publiccode = |c: &&kataster_model::model::Component| {
         c.kind == ComponentKind::Project
             && c.ecosystem == "publiccode"
             && c.locations.iter().any(|l| l.starts_with("publiccode.yml") || l.starts_with("publiccode.yaml"))
@@ -492,9 +495,9 @@ fn output_label(format: impl std::fmt::Debug) -> String {
     format!("-o {format:?}").to_ascii_lowercase()
 }
 
-/// [`crate::output::distinct_files`], reported; exit 2 when two are one file.
+/// [`kataster_model::output::distinct_files`], reported; exit 2 when two are one file.
 fn distinct_files(files: &[(String, &std::path::Path)]) -> Result<(), i32> {
-    crate::output::distinct_files(files).map_err(|e| {
+    kataster_model::output::distinct_files(files).map_err(|e| {
         say(&e);
         exit::USAGE
     })
@@ -504,25 +507,25 @@ fn distinct_files(files: &[(String, &std::path::Path)]) -> Result<(), i32> {
 /// `--policy`) and rank the vendors; a register with a mistake is a usage error.
 fn license_management(
     args: &ScanArgs,
-    inv: &mut crate::inventory::Inventory,
-    policies: &crate::policy::PolicySet,
+    inv: &mut kataster_model::model::Inventory,
+    policies: &kataster_verdict::policy::PolicySet,
 ) -> Result<(), i32> {
     let beside_policy = args
         .policy
         .as_deref()
-        .map(|p| p.with_file_name(crate::entitlements::register::FILE_NAME))
+        .map(|p| p.with_file_name(kataster_verdict::entitlements::register::FILE_NAME))
         .filter(|p| p.is_file());
     if let Some(path) = args.entitlements.clone().or(beside_policy) {
-        let register = crate::entitlements::Register::load(&path).map_err(|e| {
+        let register = kataster_verdict::entitlements::Register::load(&path).map_err(|e| {
             say(&format!("entitlements: {e}"));
             exit::USAGE
         })?;
-        crate::entitlements::apply(inv, &register, policies, crate::classify::today());
+        kataster_verdict::entitlements::apply(inv, &register, policies, kataster_verdict::classify::today());
         if !inv.repositories.is_empty() {
-            crate::estate::roll_up(inv);
+            kataster_estate::estate::roll_up(inv);
         }
     }
-    crate::entitlements::vendors::compute(inv);
+    kataster_verdict::entitlements::vendors::compute(inv);
     Ok(())
 }
 
@@ -530,10 +533,10 @@ fn license_management(
 fn store_and_write(
     db: Option<&std::path::Path>,
     outputs: &[OutputSpec],
-    inv: &crate::inventory::Inventory,
+    inv: &kataster_model::model::Inventory,
     ropts: &ReportOptions,
 ) -> i32 {
-    let stored = match db.map(|db| crate::history::History::open(db).and_then(|mut h| h.store(inv))) {
+    let stored = match db.map(|db| kataster_estate::history::History::open(db).and_then(|mut h| h.store(inv))) {
         Some(Err(e)) => {
             say(&format!("cannot store the scan in the history: {e}"));
             exit::OUTPUT
@@ -554,14 +557,16 @@ fn dashboard(args: DashboardArgs) -> i32 {
         say(&format!("{}: no such history database", args.db.display()));
         return exit::USAGE;
     }
-    let data = match crate::history::History::open(&args.db).and_then(|h| crate::history::dashboard::load(&h)) {
+    let data = match kataster_estate::history::History::open(&args.db)
+        .and_then(|h| kataster_estate::history::dashboard::load(&h))
+    {
         Ok(d) => d,
         Err(e) => {
             say(&e.to_string());
             return exit::USAGE;
         }
     };
-    let html = crate::history::dashboard::render(&data);
+    let html = kataster_estate::history::dashboard::render(&data);
     match write_one(args.output.and_then(|o| o.file).as_deref(), html.as_bytes()) {
         Ok(()) => exit::OK,
         Err(e) => {
@@ -574,27 +579,27 @@ fn dashboard(args: DashboardArgs) -> i32 {
 /// The repositories of `--estate` and `--estate-file`, the estate file's policy, and the
 /// diagnostics of discovery.
 type EstateRepositories =
-    (Vec<crate::estate::RepositorySpec>, Option<PathBuf>, Vec<crate::inventory::model::Diagnostic>);
+    (Vec<kataster_estate::estate::RepositorySpec>, Option<PathBuf>, Vec<kataster_model::model::Diagnostic>);
 
 fn estate_repositories(args: &ScanArgs) -> Result<EstateRepositories, String> {
     let (listed, policy) = match &args.estate_file {
         Some(f) => {
-            let e = crate::estate::load_estate(f).map_err(|e| e.to_string())?;
+            let e = kataster_estate::estate::load_estate(f).map_err(|e| e.to_string())?;
             (e.repositories, e.policy)
         }
         None => (Vec::new(), None),
     };
     let (found, diags) = match &args.estate {
         Some(dir) if !dir.is_dir() => return Err(format!("{}: not a directory", dir.display())),
-        Some(dir) => crate::estate::discover(dir),
+        Some(dir) => kataster_estate::estate::discover(dir),
         None => (Vec::new(), Vec::new()),
     };
-    let repos = crate::estate::combine(found, listed)?;
+    let repos = kataster_estate::estate::combine(found, listed)?;
     Ok((repos, policy, diags))
 }
 
 /// Read inventories (native JSON); the error names the file.
-pub fn read_inventory(path: &std::path::Path) -> Result<crate::inventory::Inventory, String> {
+pub fn read_inventory(path: &std::path::Path) -> Result<kataster_model::model::Inventory, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
     // The format first: a newer or foreign document may fail in the fields, and then the
     // version is the message worth reading.
@@ -604,7 +609,7 @@ pub fn read_inventory(path: &std::path::Path) -> Result<crate::inventory::Invent
     }
     if let Ok(head) = serde_json::from_slice::<Head>(&bytes) {
         let found = head.schema_version.map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()));
-        crate::estate::merge::check_format(found.as_deref().unwrap_or("none"))
+        kataster_estate::estate::merge::check_format(found.as_deref().unwrap_or("none"))
             .map_err(|e| format!("{}: {e}", path.display()))?;
     }
     serde_json::from_slice(&bytes).map_err(|e| format!("{}: not a kataster inventory: {e}", path.display()))
@@ -624,7 +629,7 @@ fn merge(args: MergeArgs) -> i32 {
             }
         }
     }
-    let inv = match crate::estate::merge::merge(parts) {
+    let inv = match kataster_estate::estate::merge::merge(parts) {
         Ok(inv) => inv,
         Err(e) => {
             say(&e.to_string());
@@ -648,12 +653,12 @@ fn diff(args: DiffArgs) -> i32 {
     if let Err(code) = distinct_files(&files) {
         return code;
     }
-    let d = crate::diff::diff(&old, &new);
-    let default = [DiffOutputSpec { format: crate::diff::render::DiffFormat::Table, file: None }];
+    let d = kataster_estate::diff::diff(&old, &new);
+    let default = [DiffOutputSpec { format: kataster_estate::diff::render::DiffFormat::Table, file: None }];
     let outputs = if args.outputs.is_empty() { &default[..] } else { &args.outputs[..] };
     let mut code = exit::OK;
     for o in outputs {
-        if let Err(e) = write_one(o.file.as_deref(), &crate::diff::render::render(o.format, &d)) {
+        if let Err(e) = write_one(o.file.as_deref(), &kataster_estate::diff::render::render(o.format, &d)) {
             say(&format!("cannot write output {e}"));
             code = exit::OUTPUT;
         }
@@ -667,18 +672,18 @@ fn diff(args: DiffArgs) -> i32 {
 /// Write `bytes` to `file` (atomically) or to stdout.
 fn write_one(file: Option<&std::path::Path>, bytes: &[u8]) -> Result<(), String> {
     match file {
-        Some(f) => crate::output::write_atomic(f, bytes).map_err(|e| format!("{}: {e}", f.display())),
+        Some(f) => kataster_model::output::write_atomic(f, bytes).map_err(|e| format!("{}: {e}", f.display())),
         None => std::io::stdout().write_all(bytes).map_err(|e| format!("stdout: {e}")),
     }
 }
 
 /// Write every requested report; the table to stdout when none is requested.
-pub fn write_outputs(outputs: &[OutputSpec], inv: &crate::inventory::Inventory, ropts: &ReportOptions) -> i32 {
+pub fn write_outputs(outputs: &[OutputSpec], inv: &kataster_model::model::Inventory, ropts: &ReportOptions) -> i32 {
     let default = [OutputSpec { format: Format::Table, file: None }];
     let outputs = if outputs.is_empty() { &default[..] } else { outputs };
     let mut code = exit::OK;
     for o in outputs {
-        let bytes = match crate::report::render(o.format, inv, ropts) {
+        let bytes = match kataster_report::render(o.format, inv, ropts) {
             Ok(b) => b,
             Err(e) => {
                 say(&format!("cannot render output {e}"));
@@ -716,7 +721,7 @@ fn check(args: CheckArgs) -> i32 {
         if reports { store_and_write(args.scan.db.as_deref(), &args.scan.outputs, &inv, &ropts) } else { exit::OK };
     let report_on_stdout =
         reports && (args.scan.outputs.is_empty() || args.scan.outputs.iter().any(|o| o.file.is_none()));
-    let text = crate::policy::report::findings_text(&inv, args.scan.quiet);
+    let text = kataster_verdict::policy::report::findings_text(&inv, args.scan.quiet);
     let res = if report_on_stdout {
         std::io::stderr().write_all(text.as_bytes())
     } else {
@@ -729,13 +734,13 @@ fn check(args: CheckArgs) -> i32 {
     if write_code != exit::OK {
         return write_code;
     }
-    let fails = |d: crate::inventory::model::Decision| match args.fail_on {
-        FailOn::Deny => d == crate::inventory::model::Decision::Deny,
-        FailOn::Review => d != crate::inventory::model::Decision::Allow,
+    let fails = |d: kataster_model::model::Decision| match args.fail_on {
+        FailOn::Deny => d == kataster_model::model::Decision::Deny,
+        FailOn::Review => d != kataster_model::model::Decision::Allow,
     };
     let failing = match &baseline {
         Some(b) => {
-            let outcome = crate::diff::baseline::against_baseline(&b.findings, &inv.findings);
+            let outcome = kataster_estate::diff::baseline::against_baseline(&b.findings, &inv.findings);
             if !args.scan.quiet && !outcome.known.is_empty() {
                 eprintln!(
                     "kataster: {} of {} findings are in the baseline and do not fail the check",
@@ -752,10 +757,10 @@ fn check(args: CheckArgs) -> i32 {
 
 fn license(args: &LicenseArgs) -> i32 {
     let lang = match args.lang {
-        LangArg::En => crate::license::db::Lang::En,
-        LangArg::De => crate::license::db::Lang::De,
+        LangArg::En => kataster_model::license::db::Lang::En,
+        LangArg::De => kataster_model::license::db::Lang::De,
     };
-    match crate::classify::explain::explain(&args.expression.join(" "), lang) {
+    match kataster_verdict::classify::explain::explain(&args.expression.join(" "), lang) {
         Ok(text) => match std::io::stdout().write_all(text.as_bytes()) {
             Ok(()) => exit::OK,
             Err(e) => {

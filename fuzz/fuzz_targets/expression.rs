@@ -1,6 +1,6 @@
 #![no_main]
 //! A declared license as a manifest writes it: normalized, then evaluated as an expression.
-use kataster::classify::expr::{DefaultJudge, evaluate};
+use kataster::license::expr::{DefaultJudge, evaluate};
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };

@@ -3,7 +3,7 @@
 
 use crate::eco_support::*;
 use kataster::ecosystems::PackageRole;
-use kataster::inventory::model::Scope;
+use kataster::model::Scope;
 
 #[test]
 fn lock_from_path_repositories_lists_every_package_with_licenses_and_edges() {

@@ -3,7 +3,7 @@
 
 use crate::eco_support::*;
 use kataster::ecosystems::PackageRole;
-use kataster::inventory::model::Scope;
+use kataster::model::Scope;
 
 const CASE: &str = "go/module-replace-vendor";
 

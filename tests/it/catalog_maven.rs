@@ -3,7 +3,7 @@
 
 use crate::eco_support::*;
 use kataster::ecosystems::PackageRole;
-use kataster::inventory::model::Scope;
+use kataster::model::Scope;
 
 #[test]
 fn parent_pom_resolves_its_managed_versions_and_scopes() {

@@ -5,7 +5,7 @@
 
 use crate::catalog_support::*;
 use kataster::ecosystems::{Catalog, ManifestFile, Package, PackageRole, npm};
-use kataster::inventory::model::Scope;
+use kataster::model::Scope;
 use std::collections::BTreeSet;
 
 /// Parse one fixture file as the scan would (path relative to its fixture folder).

@@ -5,7 +5,7 @@
 
 use crate::catalog_support::*;
 use kataster::ecosystems::{Catalog, ManifestFile, Package, PackageRole, python};
-use kataster::inventory::model::Scope;
+use kataster::model::Scope;
 
 fn parse(case: &str, file: &str) -> Catalog {
     let bytes = std::fs::read(fixture(&format!("python/{case}/{file}"))).unwrap();

@@ -4,7 +4,7 @@
 
 use crate::eco_support::*;
 use kataster::ecosystems::PackageRole;
-use kataster::inventory::model::Scope;
+use kataster::model::Scope;
 
 const CASE: &str = "ruby/bundler-git-path";
 

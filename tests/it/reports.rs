@@ -6,7 +6,7 @@
 //! naming the missing tool; `KATASTER_SKIP_EXTERNAL_VALIDATORS=1` skips those checks
 //! explicitly (the rest of each test still runs).
 
-use kataster::inventory::model::Inventory;
+use kataster::model::Inventory;
 use kataster::report::{self, Format, Lang, ReportOptions};
 use serde_json::Value;
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 //! a `python -m venv` + pip environment. No network: `online` is off throughout.
 
 use crate::resolve_support::{dep, fixtures};
-use kataster::inventory::model::*;
+use kataster::model::*;
 use kataster::resolve::{self, Env, ResolveOptions, RootRef};
 use std::path::Path;
 

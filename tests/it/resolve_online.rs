@@ -3,7 +3,7 @@
 //! cache, and the proof that without `--online` no request is made. Never reaches the internet.
 
 use crate::resolve_support::{dep, fixtures};
-use kataster::inventory::model::*;
+use kataster::model::*;
 use kataster::resolve::http::HttpSettings;
 use kataster::resolve::{self, Env, ResolveOptions, RootRef};
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! What the resolution tests share: a dependency component as assembly leaves it, without
 //! a license, and the fixtures folder.
 
-use kataster::inventory::model::*;
+use kataster::model::*;
 use std::path::{Path, PathBuf};
 
 pub fn fixtures() -> PathBuf {

@@ -1,9 +1,0 @@
-//! The native inventory as JSON (`docs/inventory-format.md`).
-
-use crate::inventory::model::Inventory;
-
-pub fn render(inv: &Inventory) -> Vec<u8> {
-    let mut out = serde_json::to_vec_pretty(inv).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}").into_bytes());
-    out.push(b'\n');
-    out
-}
