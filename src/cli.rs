@@ -301,10 +301,10 @@ fn parse_ecosystem_pair(s: &str) -> Result<(String, String), String> {
         "crates" | "rust" => "cargo".to_string(),
         _ => eco,
     };
-    if !kataster_ecosystems::resolve::ECOSYSTEMS.contains(&eco.as_str()) {
+    if kataster_ecosystems::resolve::resolver(&eco).is_none() {
         return Err(format!(
             "unknown ecosystem `{eco}` (known: {})",
-            kataster_ecosystems::resolve::ECOSYSTEMS.join(", ")
+            kataster_ecosystems::resolve::ecosystem_names().join(", ")
         ));
     }
     if value.is_empty() {

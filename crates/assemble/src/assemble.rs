@@ -236,8 +236,9 @@ pub fn assemble_root(label: &str, examined: Vec<Examined>) -> (Vec<Component>, V
         if reuse_repo && !scopes::in_license_library(&f.path) {
             // REUSE: what the file's header says, or what a REUSE.toml, the dep5 or a
             // sidecar assigns to it; the component's most common assignment is declared.
-            let own =
-                scopes::and_all(f.licenses.iter().filter(|l| l.method == Method::Tag).map(|l| l.expression.as_str()));
+            let own = kataster_model::license::and_all(
+                f.licenses.iter().filter(|l| l.method == Method::Tag).map(|l| l.expression.as_str()),
+            );
             let assigned = reuse.license_of(&f.path, own.as_deref());
             if let Some(a) = &assigned
                 && own.as_deref() != Some(a.expression.as_str())
@@ -327,7 +328,7 @@ pub fn assemble_root(label: &str, examined: Vec<Examined>) -> (Vec<Component>, V
                 let f = &files[fi];
                 let granted: Vec<&LicenseFinding> = scopes::granting(&f.licenses).collect();
                 if !granted.is_empty() {
-                    d.scope_license = scopes::and_all(granted.iter().map(|l| l.expression.as_str()));
+                    d.scope_license = kataster_model::license::and_all(granted.iter().map(|l| l.expression.as_str()));
                     for l in granted {
                         let note = Some(format!("the manifest says SEE LICENSE IN {target}"));
                         d.declared_files.push(Evidence::of_finding(&f.path, l, LicenseSource::LicenseFile, note));

@@ -563,13 +563,7 @@ pub fn combine(findings: &[LicenseFinding]) -> Option<String> {
     match exprs.len() {
         0 => None,
         1 => Some(exprs[0].to_string()),
-        _ => Some(
-            exprs
-                .iter()
-                .map(|e| if e.contains(' ') { format!("({e})") } else { e.to_string() })
-                .collect::<Vec<_>>()
-                .join(" AND "),
-        ),
+        _ => Some(kataster_model::license::join_parts(&exprs, " AND ", |e| e.contains(' '))),
     }
 }
 

@@ -263,12 +263,7 @@ fn join_and<'a>(parts: impl Iterator<Item = &'a str>) -> Option<String> {
     match parts.as_slice() {
         [] => None,
         [one] => Some((*one).to_string()),
-        many => Some(
-            many.iter()
-                .map(|p| if p.contains(char::is_whitespace) { format!("({p})") } else { (*p).to_string() })
-                .collect::<Vec<_>>()
-                .join(" AND "),
-        ),
+        many => Some(kataster_model::license::join_parts(many, " AND ", |p| p.contains(char::is_whitespace))),
     }
 }
 

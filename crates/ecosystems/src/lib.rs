@@ -3,8 +3,10 @@
 //!
 //! A cataloger names the files it claims (`claims`) and parses them (`parse`). It never
 //! runs a package manager, never touches the network and never reads another file: what
-//! it knows comes from the bytes it is handed. Adding an ecosystem is one new module and
-//! one line in [`CATALOGERS`].
+//! it knows comes from the bytes it is handed. Each ecosystem's folder holds its
+//! cataloger and, in `resolve.rs`, its license look-up in package caches and registries
+//! ([`resolve`] holds what they share). Adding an ecosystem is one new folder and one line
+//! in [`ECOSYSTEMS`].
 
 use kataster_model::license::DeclaredLicense;
 use kataster_model::model::{Hash, Scope};
@@ -36,25 +38,32 @@ pub struct Cataloger {
     pub parse: fn(file: &ManifestFile) -> Result<Catalog, ParseError>,
 }
 
-/// Every cataloger kataster knows. Order does not matter: results are sorted later.
-/// One line each, so that adding an ecosystem touches one line.
+/// Everything kataster knows of one ecosystem: the catalogers of its files and its license
+/// look-up.
+pub struct Ecosystem {
+    pub catalogers: &'static [Cataloger],
+    /// `None`: there is nothing to look up (publiccode.yml names software, not packages).
+    pub resolver: Option<resolve::Resolver>,
+}
+
+/// Every ecosystem kataster knows, one line each: adding an ecosystem is its folder and its
+/// line here. Order does not matter: results are sorted later.
 #[rustfmt::skip]
-pub static CATALOGERS: &[Cataloger] = &[
-    cargo::CATALOGER,
-    go::CATALOGER,
-    maven::CATALOGER,
-    gradle::CATALOGER,
-    npm::CATALOGER,
-    composer::CATALOGER,
-    nuget::CATALOGER,
-    python::CATALOGER,
-    ruby::CATALOGER,
-    publiccode::CATALOGER,
+pub static ECOSYSTEMS: &[Ecosystem] = &[
+    Ecosystem { catalogers: &[cargo::CATALOGER], resolver: Some(cargo::resolve::RESOLVER) },
+    Ecosystem { catalogers: &[go::CATALOGER], resolver: Some(go::resolve::RESOLVER) },
+    Ecosystem { catalogers: &[maven::CATALOGER, gradle::CATALOGER], resolver: Some(maven::resolve::RESOLVER) },
+    Ecosystem { catalogers: &[npm::CATALOGER], resolver: Some(npm::resolve::RESOLVER) },
+    Ecosystem { catalogers: &[composer::CATALOGER], resolver: Some(composer::resolve::RESOLVER) },
+    Ecosystem { catalogers: &[nuget::CATALOGER], resolver: Some(nuget::resolve::RESOLVER) },
+    Ecosystem { catalogers: &[python::CATALOGER], resolver: Some(python::resolve::RESOLVER) },
+    Ecosystem { catalogers: &[ruby::CATALOGER], resolver: Some(ruby::resolve::RESOLVER) },
+    Ecosystem { catalogers: &[publiccode::CATALOGER], resolver: None },
 ];
 
 /// The catalogers that claim a file.
 pub fn claimants<'a>(path: &'a str, name: &'a str) -> impl Iterator<Item = &'static Cataloger> + use<'a> {
-    CATALOGERS.iter().filter(move |c| (c.claims)(path, name))
+    ECOSYSTEMS.iter().flat_map(|e| e.catalogers).filter(move |c| (c.claims)(path, name))
 }
 
 /// Parse text as the cataloger that claims `path` would (for unit tests).
@@ -261,12 +270,9 @@ pub fn declared_any_of<S: AsRef<str>>(names: &[S]) -> Option<DeclaredLicense> {
             let parts: Vec<DeclaredLicense> = many.iter().map(|n| DeclaredLicense::from_raw(n)).collect();
             let expression = parts
                 .iter()
-                .map(|p| {
-                    let e = p.expression.as_deref()?;
-                    Some(if e.contains(' ') { format!("({e})") } else { e.to_string() })
-                })
-                .collect::<Option<Vec<String>>>()
-                .map(|v| v.join(" OR "));
+                .map(|p| p.expression.as_deref())
+                .collect::<Option<Vec<&str>>>()
+                .map(|v| kataster_model::license::join_parts(&v, " OR ", |e| e.contains(' ')));
             Some(DeclaredLicense { raw: many.join(" OR "), expression, inferred: parts.iter().any(|p| p.inferred) })
         }
     }

@@ -5,6 +5,7 @@
 //! Field order here is the field order in the JSON; every list is sorted by the
 //! assembly stage so that the same input gives byte-identical output.
 
+use crate::license::db::{Category, Copyleft, Obligation};
 use serde::{Deserialize, Serialize};
 
 /// The department roll-up of repositories that name none.
@@ -450,10 +451,10 @@ impl Evidence {
 /// The verdict on a component's license (filled by `classify`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Classification {
-    pub category: String,
+    pub category: Category,
     pub open_source: OpenSource,
-    pub copyleft: String,
-    pub obligations: Vec<String>,
+    pub copyleft: Copyleft,
+    pub obligations: Vec<Obligation>,
     pub reasons: Vec<String>,
     pub needs_review: bool,
     /// The license terms that apply once every `OR` is decided (joined with ` AND `).

@@ -6,6 +6,7 @@
 //! reads file records only; it never decides a verdict (that is `classify`'s) and never
 //! reads files.
 
+use crate::license::{and_all, any_of};
 use crate::model::{FileRecord, LicenseFinding, Method};
 use std::collections::HashMap;
 
@@ -198,66 +199,6 @@ pub fn granting(findings: &[LicenseFinding]) -> impl Iterator<Item = &LicenseFin
     })
 }
 
-/// `A AND B` of distinct expressions, parenthesising compound parts; `None` for none.
-pub fn and_all<'a>(parts: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    join_distinct(parts, " AND ", |p| p.contains(" OR "))
-}
-
-/// `A OR B` of distinct expressions, parenthesising compound parts; `None` for none.
-pub fn any_of<'a>(parts: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    // A plain choice among the parts joins the others' choice: `MIT OR Unlicense` beside
-    // `MIT` and `Unlicense` is one choice of two.
-    let flat: Vec<&str> = parts
-        .into_iter()
-        .flat_map(|p| {
-            let plain = !p.contains('(') && !p.contains(" AND ") && !p.contains(" WITH ");
-            if plain { p.split(" OR ").collect::<Vec<_>>() } else { vec![p] }
-        })
-        .collect();
-    join_distinct(flat, " OR ", |p| p.contains(' '))
-}
-
-fn join_distinct<'a>(parts: impl IntoIterator<Item = &'a str>, op: &str, compound: fn(&str) -> bool) -> Option<String> {
-    let mut uniq: Vec<&str> = Vec::new();
-    for p in parts {
-        if !uniq.contains(&p) {
-            uniq.push(p);
-        }
-    }
-    match uniq.len() {
-        0 => None,
-        1 => Some(uniq[0].to_string()),
-        _ => {
-            uniq.sort_unstable();
-            let joined = uniq
-                .iter()
-                .map(|p| if compound(p) && !wrapped(p) { format!("({p})") } else { p.to_string() })
-                .collect::<Vec<_>>()
-                .join(op);
-            crate::license::normalize_expression(&joined).or(Some(joined))
-        }
-    }
-}
-
-/// Is the whole expression inside one pair of parentheses?
-fn wrapped(p: &str) -> bool {
-    if !(p.starts_with('(') && p.ends_with(')')) {
-        return false;
-    }
-    let mut depth = 0i32;
-    for (i, ch) in p.char_indices() {
-        match ch {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            _ => {}
-        }
-        if depth == 0 && i + 1 < p.len() {
-            return false;
-        }
-    }
-    true
-}
-
 /// One license file of a scope and what it grants.
 #[derive(Debug, Clone)]
 pub struct ScopeFile {
@@ -438,6 +379,6 @@ mod tests {
         );
         assert_eq!(and_all(["MIT", "Apache-2.0 OR MIT", "MIT"]).as_deref(), Some("(Apache-2.0 OR MIT) AND MIT"));
         assert_eq!(and_all(["MIT"]).as_deref(), Some("MIT"));
-        assert!(!wrapped("(MIT) OR (Apache-2.0)"));
+        assert!(!crate::license::wrapped("(MIT) OR (Apache-2.0)"));
     }
 }

@@ -81,7 +81,7 @@ pub(crate) fn row(c: &Component, idx: &Index, lang: Lang) -> Vec<String> {
         i18n::category(lang, k.map(|k| k.category.as_str())),
         i18n::open_source(lang, k.map(|k| k.open_source)).to_string(),
         k.and_then(|k| k.vendor.clone()).unwrap_or_default(),
-        k.map(|k| k.obligations.iter().map(|o| i18n::obligation(lang, o)).collect::<Vec<_>>().join(" | "))
+        k.map(|k| k.obligations.iter().map(|o| i18n::obligation(lang, o.as_str())).collect::<Vec<_>>().join(" | "))
             .unwrap_or_default(),
         c.license_sources.iter().map(|s| i18n::license_source(lang, *s)).collect::<Vec<_>>().join(" | "),
         i18n::yes_no(lang, k.map(|k| k.needs_review)).to_string(),

@@ -327,11 +327,11 @@ fn component(c: &Component, idx: &Index) -> Cdx {
     }
     match &c.classification {
         Some(k) => {
-            properties.push(prop("kataster:category", k.category.clone()));
+            properties.push(prop("kataster:category", k.category.as_str().to_string()));
             properties.push(prop("kataster:open-source", k.open_source.as_str().to_string()));
             properties.push(prop("kataster:needs-review", k.needs_review.to_string()));
             for o in &k.obligations {
-                properties.push(prop("kataster:obligation", o.clone()));
+                properties.push(prop("kataster:obligation", o.as_str().to_string()));
             }
         }
         None => properties.push(prop("kataster:category", "unclassified")),

@@ -399,7 +399,7 @@ pub fn render(inv: &Inventory, lang: Lang) -> String {
         let k = g.classification;
         let obligations = match k {
             Some(k) if !k.obligations.is_empty() => {
-                k.obligations.iter().map(|x| esc(&i18n::obligation(lang, x))).collect::<Vec<_>>().join("<br>")
+                k.obligations.iter().map(|x| esc(&i18n::obligation(lang, x.as_str()))).collect::<Vec<_>>().join("<br>")
             }
             Some(_) => esc(t.none),
             None => String::new(),

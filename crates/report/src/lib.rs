@@ -222,7 +222,7 @@ pub(crate) fn project_counts(inv: &Inventory) -> Vec<ProjectCounts> {
             e.open_source += u64::from(k.is_some_and(|k| k.open_source.is_yes()));
             e.unknown += u64::from(k.is_none_or(|k| k.open_source == kataster_model::model::OpenSource::Unknown));
             e.needs_review += u64::from(k.is_some_and(|k| k.needs_review));
-            *e.by_category.entry(k.map(|k| k.category.clone())).or_default() += 1;
+            *e.by_category.entry(k.map(|k| k.category.as_str().to_string())).or_default() += 1;
         }
     }
     by.into_values().collect()
@@ -232,7 +232,7 @@ pub(crate) fn project_counts(inv: &Inventory) -> Vec<ProjectCounts> {
 pub(crate) fn category_counts(inv: &Inventory) -> BTreeMap<Option<String>, u64> {
     let mut m = BTreeMap::new();
     for c in &inv.components {
-        *m.entry(c.classification.as_ref().map(|k| k.category.clone())).or_default() += 1;
+        *m.entry(c.classification.as_ref().map(|k| k.category.as_str().to_string())).or_default() += 1;
     }
     m
 }

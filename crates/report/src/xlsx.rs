@@ -182,8 +182,10 @@ fn build(inv: &Inventory, lang: Lang) -> Result<Vec<u8>, XlsxError> {
                 g.license.unwrap_or(t.unknown).to_string(),
                 i18n::category(lang, k.map(|k| k.category.as_str())),
                 i18n::open_source(lang, k.map(|k| k.open_source)).to_string(),
-                k.map(|k| k.obligations.iter().map(|o| i18n::obligation(lang, o)).collect::<Vec<_>>().join(" | "))
-                    .unwrap_or_default(),
+                k.map(|k| {
+                    k.obligations.iter().map(|o| i18n::obligation(lang, o.as_str())).collect::<Vec<_>>().join(" | ")
+                })
+                .unwrap_or_default(),
                 g.components.len().to_string(),
                 names.join(" | "),
             ]

@@ -3,7 +3,8 @@
 //! Reads `Cargo.toml`'s `license`, else `license-file` or the crate's license files.
 
 use crate::resolve::files::declared_or_files;
-use crate::resolve::{Env, Fence, Found, Parties, Place, Query, Resolution, subdirs};
+use crate::resolve::online::{Answer, Ask, Registry};
+use crate::resolve::{Env, Fence, Found, Parties, Place, Query, Resolution, Resolver, Source, subdirs};
 use kataster_model::model::LicenseSource;
 use std::path::{Path, PathBuf};
 use toml::{Table, Value};
@@ -39,13 +40,15 @@ impl CargoSource {
         }
         CargoSource { unpacked, vendor }
     }
+}
 
+impl Source for CargoSource {
     /// The folders this source searches.
-    pub fn dirs(&self) -> Vec<&Path> {
+    fn dirs(&self) -> Vec<&Path> {
         crate::resolve::place_dirs(&[&self.unpacked, &self.vendor])
     }
 
-    pub fn lookup(&self, q: &Query, fence: &Fence) -> Option<Resolution> {
+    fn lookup(&self, q: &Query, fence: &Fence) -> Option<Resolution> {
         let version = q.version.as_deref();
         for place in &self.vendor {
             for dir in [version.map(|v| place.dir.join(format!("{}-{v}", q.name))), Some(place.dir.join(&q.name))]
@@ -62,6 +65,20 @@ impl CargoSource {
             .iter()
             .find_map(|p| read_crate(fence, &p.dir.join(format!("{}-{v}", q.name)), &q.name, version, p.source))
     }
+}
+
+/// The look-up of cargo packages, for the registry of ecosystems.
+pub const RESOLVER: Resolver = Resolver {
+    ecosystem: "cargo",
+    registry: "https://crates.io",
+    offline: |a| Box::new(CargoSource::new(a.root, &a.extra, a.defaults, a.env)),
+    online: Some(online),
+};
+
+/// crates.io: the version's `license`.
+fn online(reg: &Registry, a: &Ask) -> Answer {
+    let url = format!("{}/api/v1/crates/{}/{}", a.base, a.name, a.version);
+    reg.json(&url, |doc| doc["version"]["license"].as_str().and_then(Found::declared))
 }
 
 /// The license of an unpacked crate, if `dir` holds the crate `name` (at `version` when given).

@@ -3,7 +3,8 @@
 //! and in the global Composer home's `vendor/`. A `license` list means a choice (OR).
 
 use crate::resolve::files::declared_or_files;
-use crate::resolve::{Env, Fence, Found, Parties, Place, Query, Resolution, display_path};
+use crate::resolve::online::{Answer, Ask, Registry, segment};
+use crate::resolve::{Env, Fence, Found, Parties, Place, Query, Resolution, Resolver, Source, display_path};
 use kataster_model::model::LicenseSource;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -34,13 +35,15 @@ impl ComposerSource {
         }
         ComposerSource { vendors }
     }
+}
 
+impl Source for ComposerSource {
     /// The folders this source searches.
-    pub fn dirs(&self) -> Vec<&Path> {
+    fn dirs(&self) -> Vec<&Path> {
         crate::resolve::place_dirs(&[&self.vendors])
     }
 
-    pub fn lookup(&self, q: &Query, fence: &Fence) -> Option<Resolution> {
+    fn lookup(&self, q: &Query, fence: &Fence) -> Option<Resolution> {
         let name = q.name.to_ascii_lowercase();
         for v in &self.vendors {
             if let Some(r) = from_installed_json(fence, &v.dir, &name, q.version.as_deref(), v.source) {
@@ -69,6 +72,50 @@ impl ComposerSource {
         }
         None
     }
+}
+
+/// The look-up of composer packages, for the registry of ecosystems.
+pub const RESOLVER: Resolver = Resolver {
+    ecosystem: "composer",
+    registry: "https://repo.packagist.org",
+    offline: |a| Box::new(ComposerSource::new(a.root, &a.extra, a.defaults, a.env)),
+    online: Some(online),
+};
+
+/// Packagist's `p2` document of the package.
+fn online(reg: &Registry, a: &Ask) -> Answer {
+    let name = a.query.name.to_ascii_lowercase();
+    let Some((vendor, package)) = name.split_once('/') else { return Ok(None) };
+    let url = format!("{}/p2/{}/{}.json", a.base, segment(vendor)?, segment(package)?);
+    let version = a.query.version.as_deref().unwrap_or_default();
+    reg.json(&url, |doc| packagist_license(doc, &name, version))
+}
+
+/// Packagist's `p2` document lists versions newest first, each entry giving only what
+/// changed from the entry before it ("composer/2.0" minification; `"__unset"` removes).
+fn packagist_license(doc: &Value, name: &str, version: &str) -> Option<Found> {
+    let list = doc["packages"][name].as_array()?;
+    let minified = doc["minified"].as_str().is_some();
+    let mut current = serde_json::Map::new();
+    for entry in list {
+        let Some(obj) = entry.as_object() else { continue };
+        if minified {
+            for (k, v) in obj {
+                if v.as_str() == Some("__unset") {
+                    current.remove(k);
+                } else {
+                    current.insert(k.clone(), v.clone());
+                }
+            }
+        } else {
+            current = obj.clone();
+        }
+        let v = current.get("version").and_then(Value::as_str).unwrap_or("");
+        if v.trim_start_matches('v') == version.trim_start_matches('v') {
+            return license_of(&Value::Object(current));
+        }
+    }
+    None
 }
 
 /// `1.2.3` and `v1.2.3` are the same Composer version.
@@ -123,5 +170,24 @@ pub fn license_of(doc: &Value) -> Option<Found> {
             crate::declared_any_of(&ids).map(Found::Declared)
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packagist_minified_entries_inherit_fields() {
+        let doc: Value = serde_json::from_str(
+            r#"{"minified":"composer/2.0","packages":{"a/b":[
+                {"name":"a/b","version":"2.0.0","license":["MIT"]},
+                {"version":"1.0.0"},
+                {"version":"0.9.0","license":"__unset"}]}}"#,
+        )
+        .unwrap();
+        assert_eq!(packagist_license(&doc, "a/b", "1.0.0"), Found::declared("MIT"));
+        assert_eq!(packagist_license(&doc, "a/b", "0.9.0"), None);
+        assert_eq!(packagist_license(&doc, "a/b", "3.0.0"), None);
     }
 }

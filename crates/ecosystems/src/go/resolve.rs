@@ -2,7 +2,7 @@
 //! `~/go/pkg/mod`) as `MODULE@VERSION/` with Go's case encoding, and the tree's `vendor/`.
 //! Go modules declare no license: it is detected in the module's license files.
 
-use crate::resolve::{Env, Fence, Place, Query, Resolution};
+use crate::resolve::{Env, Fence, Place, Query, Resolution, Resolver, Source};
 use kataster_model::model::LicenseSource;
 use std::path::{Path, PathBuf};
 
@@ -29,13 +29,15 @@ impl GoSource {
         }
         GoSource { vendor, caches }
     }
+}
 
+impl Source for GoSource {
     /// The folders this source searches.
-    pub fn dirs(&self) -> Vec<&Path> {
+    fn dirs(&self) -> Vec<&Path> {
         crate::resolve::place_dirs(&[&self.vendor, &self.caches])
     }
 
-    pub fn lookup(&self, q: &Query, fence: &Fence) -> Option<Resolution> {
+    fn lookup(&self, q: &Query, fence: &Fence) -> Option<Resolution> {
         let module = &q.name;
         for p in &self.vendor {
             let dir = p.dir.join(module);
@@ -48,6 +50,14 @@ impl GoSource {
         self.caches.iter().find_map(|p| crate::resolve::files::from_license_files(fence, &p.dir.join(&rel), p.source))
     }
 }
+
+/// The look-up of golang packages, for the registry of ecosystems.
+pub const RESOLVER: Resolver = Resolver {
+    ecosystem: "golang",
+    registry: "https://proxy.golang.org",
+    offline: |a| Box::new(GoSource::new(a.root, &a.extra, a.defaults, a.env)),
+    online: None,
+};
 
 /// Go's case encoding of module paths and versions in the module cache and proxy URLs:
 /// every upper-case letter becomes `!` and the letter in lower case.

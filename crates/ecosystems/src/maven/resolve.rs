@@ -3,7 +3,8 @@
 //! `--cache-dir maven=PATH`: `GROUP/ARTIFACT/VERSION/ARTIFACT-VERSION.pom`. A POM without
 //! `<licenses>` inherits them from its parent POM, looked up the same way.
 
-use crate::resolve::{Env, Fence, Found, Parties, Place, Query, Resolution, display_path};
+use crate::resolve::online::{Answer, Ask, Registry};
+use crate::resolve::{Env, Fence, Found, Parties, Place, Query, Resolution, Resolver, Source, display_path};
 use crate::xml::{self, Element};
 use kataster_model::license::DeclaredLicense;
 use kataster_model::model::LicenseSource;
@@ -42,11 +43,6 @@ impl MavenSource {
         MavenSource { repos, gradle }
     }
 
-    /// The folders this source searches.
-    pub fn dirs(&self) -> Vec<&std::path::Path> {
-        crate::resolve::place_dirs(&[&self.repos, &self.gradle])
-    }
-
     /// The POM of `group:artifact:version` on disk, with the source of the folder it is in.
     fn pom(
         &self,
@@ -72,8 +68,15 @@ impl MavenSource {
         }
         None
     }
+}
 
-    pub fn lookup(&self, q: &Query, fence: &Fence) -> Option<Resolution> {
+impl Source for MavenSource {
+    /// The folders this source searches.
+    fn dirs(&self) -> Vec<&std::path::Path> {
+        crate::resolve::place_dirs(&[&self.repos, &self.gradle])
+    }
+
+    fn lookup(&self, q: &Query, fence: &Fence) -> Option<Resolution> {
         let group = q.namespace.as_deref()?;
         let version = q.version.as_deref()?;
         let mut source = LicenseSource::LocalCache;
@@ -86,6 +89,28 @@ impl MavenSource {
         .ok()??;
         Some(Resolution { parties: Default::default(), license: found.0, source, location: found.1, line: found.2 })
     }
+}
+
+/// The look-up of maven packages, for the registry of ecosystems.
+pub const RESOLVER: Resolver = Resolver {
+    ecosystem: "maven",
+    registry: "https://repo1.maven.org/maven2",
+    offline: |a| Box::new(MavenSource::new(&a.extra, a.defaults, a.env)),
+    online: Some(online),
+};
+
+/// Maven Central: the version's POM and its parents.
+fn online(reg: &Registry, a: &Ask) -> Answer {
+    let Some(group) = a.query.namespace.as_deref() else { return Ok(None) };
+    let version = a.query.version.as_deref().unwrap_or_default();
+    let found = licenses_with_parents(group, &a.query.short_name, version, |g, a, v| reg.maven_pom(g, a, v))?;
+    Ok(found.map(|(license, location, line, parties)| Resolution {
+        parties,
+        license,
+        source: LicenseSource::Registry,
+        location,
+        line,
+    }))
 }
 
 /// What a POM chain declares: the license, the POM and line it is in, and the supplier and

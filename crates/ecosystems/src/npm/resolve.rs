@@ -6,7 +6,8 @@
 //! this only answers for components that are still without a license.
 
 use crate::resolve::files::declared_or_files;
-use crate::resolve::{Env, Fence, Found, Parties, Query, Resolution};
+use crate::resolve::online::{Answer, Ask, Registry, segment};
+use crate::resolve::{Env, Fence, Found, Parties, Query, Resolution, Resolver, Source};
 use kataster_model::model::LicenseSource;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -50,11 +51,6 @@ impl NpmSource {
         NpmSource { trees, index: OnceLock::new() }
     }
 
-    /// The folders this source searches.
-    pub fn dirs(&self) -> Vec<&Path> {
-        self.trees.iter().map(|(t, _)| t.as_path()).collect()
-    }
-
     fn index(&self, fence: &Fence) -> &HashMap<(String, String), Installed> {
         self.index.get_or_init(|| {
             let mut map = HashMap::new();
@@ -66,14 +62,39 @@ impl NpmSource {
             map
         })
     }
+}
 
-    pub fn lookup(&self, q: &Query, fence: &Fence) -> Option<Resolution> {
+impl Source for NpmSource {
+    /// The folders this source searches.
+    fn dirs(&self) -> Vec<&Path> {
+        self.trees.iter().map(|(t, _)| t.as_path()).collect()
+    }
+
+    fn lookup(&self, q: &Query, fence: &Fence) -> Option<Resolution> {
         let v = q.version.as_deref()?;
         let hit = self.index(fence).get(&(q.name.clone(), v.to_string()))?;
         let manifest = hit.dir.join("package.json");
         let declared = hit.license.clone().map(|(f, line)| (f, manifest.as_path(), Some(line)));
         declared_or_files(fence, declared, &hit.dir, hit.source).map(|r| r.with_parties(hit.parties.clone()))
     }
+}
+
+/// The look-up of npm packages, for the registry of ecosystems.
+pub const RESOLVER: Resolver = Resolver {
+    ecosystem: "npm",
+    registry: "https://registry.npmjs.org",
+    offline: |a| Box::new(NpmSource::new(a.root, &a.extra, a.defaults, a.env)),
+    online: Some(online),
+};
+
+/// The npm registry: the version's document.
+fn online(reg: &Registry, a: &Ask) -> Answer {
+    // Scoped names keep their `@` and encode the slash.
+    let name = match a.query.name.strip_prefix('@').and_then(|n| n.split_once('/')) {
+        Some((scope, n)) => format!("@{}%2f{}", segment(scope)?, segment(n)?),
+        None => a.name.to_string(),
+    };
+    reg.json(&format!("{}/{name}/{}", a.base, a.version), license_of)
 }
 
 fn hidden_or_modules(d: &Path) -> bool {

@@ -3,7 +3,8 @@
 //! `ID/VERSION/ID.nuspec` in lower case. The nuspec's `<license type="expression">`, else
 //! its `<license type="file">` (detected), else a well-known `<licenseUrl>`.
 
-use crate::resolve::{Env, Fence, Found, Parties, Place, Query, Resolution, display_path};
+use crate::resolve::online::{Answer, Ask, Registry};
+use crate::resolve::{Env, Fence, Found, Parties, Place, Query, Resolution, Resolver, Source, display_path};
 use crate::xml;
 use kataster_model::license::DeclaredLicense;
 use kataster_model::model::LicenseSource;
@@ -27,13 +28,15 @@ impl NugetSource {
         dirs.retain(|p| p.dir.is_dir());
         NugetSource { dirs }
     }
+}
 
+impl Source for NugetSource {
     /// The folders this source searches.
-    pub fn dirs(&self) -> Vec<&Path> {
+    fn dirs(&self) -> Vec<&Path> {
         crate::resolve::place_dirs(&[&self.dirs])
     }
 
-    pub fn lookup(&self, q: &Query, fence: &Fence) -> Option<Resolution> {
+    fn lookup(&self, q: &Query, fence: &Fence) -> Option<Resolution> {
         let id = q.name.to_ascii_lowercase();
         let version = q.version.as_deref()?.to_ascii_lowercase();
         for p in &self.dirs {
@@ -57,6 +60,33 @@ impl NugetSource {
         }
         None
     }
+}
+
+/// The look-up of nuget packages, for the registry of ecosystems.
+pub const RESOLVER: Resolver = Resolver {
+    ecosystem: "nuget",
+    registry: "https://api.nuget.org",
+    offline: |a| Box::new(NugetSource::new(&a.extra, a.defaults, a.env)),
+    online: Some(online),
+};
+
+/// The NuGet flat container: the version's `.nuspec`.
+fn online(reg: &Registry, a: &Ask) -> Answer {
+    let (id, v) = (a.name.to_ascii_lowercase(), a.version.to_ascii_lowercase());
+    let url = format!("{}/v3-flatcontainer/{id}/{v}/{id}.nuspec", a.base);
+    let Some(text) = reg.text(&url)? else { return Ok(None) };
+    let root = xml::parse(&text).map_err(|e| format!("{url}: {e}"))?;
+    Ok(match nuspec_license(&root) {
+        Some(NuspecLicense::Declared(license, line)) => Some(Resolution {
+            parties: Default::default(),
+            license,
+            source: LicenseSource::Registry,
+            location: url,
+            line: Some(line),
+        }),
+        // A license file inside the package: not readable without the package.
+        _ => None,
+    })
 }
 
 fn license_file(fence: &Fence, dir: &Path, rel: &str, source: LicenseSource) -> Option<Resolution> {

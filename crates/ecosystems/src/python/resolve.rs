@@ -4,7 +4,10 @@
 //! `*.dist-info/METADATA` (or `*.egg-info/PKG-INFO`): `License-Expression`, a short
 //! `License`, license classifiers, else the distribution's license files.
 
-use crate::resolve::{Env, Fence, Found, Parties, Query, Resolution, display_path, file_name, subdirs};
+use crate::resolve::online::{Answer, Ask, Registry};
+use crate::resolve::{
+    Env, Fence, Found, Parties, Query, Resolution, Resolver, Source, display_path, file_name, subdirs,
+};
 use kataster_model::license::DeclaredLicense;
 use kataster_model::model::LicenseSource;
 use std::collections::HashMap;
@@ -58,11 +61,6 @@ impl PythonSource {
         PythonSource { site_dirs, index: OnceLock::new() }
     }
 
-    /// The folders this source searches.
-    pub fn dirs(&self) -> Vec<&Path> {
-        self.site_dirs.iter().map(|(d, _)| d.as_path()).collect()
-    }
-
     fn index(&self, fence: &Fence) -> &HashMap<(String, String), (PathBuf, LicenseSource)> {
         self.index.get_or_init(|| {
             let mut map = HashMap::new();
@@ -75,16 +73,6 @@ impl PythonSource {
             }
             map
         })
-    }
-
-    pub fn lookup(&self, q: &Query, fence: &Fence) -> Option<Resolution> {
-        let v = q.version.as_deref()?;
-        let (dir, source) = self.index(fence).get(&(normalize_name(&q.name), v.to_ascii_lowercase()))?;
-        let meta = ["METADATA", "PKG-INFO"].iter().map(|m| dir.join(m)).find(|p| p.is_file())?;
-        let text = fence.read(&meta)?;
-        let m = parse_metadata(&text);
-        let parties = m.parties();
-        Self::license(fence, &m, dir, &meta, *source).map(|r| r.with_parties(parties))
     }
 
     /// The license of one installed distribution: its metadata's, else its license files.
@@ -114,6 +102,57 @@ impl PythonSource {
                 })
             })
     }
+}
+
+impl Source for PythonSource {
+    /// The folders this source searches.
+    fn dirs(&self) -> Vec<&Path> {
+        self.site_dirs.iter().map(|(d, _)| d.as_path()).collect()
+    }
+
+    fn lookup(&self, q: &Query, fence: &Fence) -> Option<Resolution> {
+        let v = q.version.as_deref()?;
+        let (dir, source) = self.index(fence).get(&(normalize_name(&q.name), v.to_ascii_lowercase()))?;
+        let meta = ["METADATA", "PKG-INFO"].iter().map(|m| dir.join(m)).find(|p| p.is_file())?;
+        let text = fence.read(&meta)?;
+        let m = parse_metadata(&text);
+        let parties = m.parties();
+        Self::license(fence, &m, dir, &meta, *source).map(|r| r.with_parties(parties))
+    }
+}
+
+/// The look-up of pypi packages, for the registry of ecosystems.
+pub const RESOLVER: Resolver = Resolver {
+    ecosystem: "pypi",
+    registry: "https://pypi.org",
+    offline: |a| Box::new(PythonSource::new(a.root, &a.extra, a.python_envs, a.defaults, a.env)),
+    online: Some(online),
+};
+
+/// PyPI's JSON API: the release's `info`.
+fn online(reg: &Registry, a: &Ask) -> Answer {
+    let url = format!("{}/pypi/{}/{}/json", a.base, a.name, a.version);
+    reg.json(&url, |doc| pypi_license(&doc["info"]))
+}
+
+/// PyPI's `info`: `license_expression`, a short `license`, else the license classifiers.
+fn pypi_license(info: &serde_json::Value) -> Option<Found> {
+    let m = Metadata {
+        license_expression: info["license_expression"].as_str().map(str::to_string),
+        license: info["license"].as_str().map(str::to_string),
+        classifiers: info["classifiers"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(serde_json::Value::as_str)
+                    .filter(|c| c.starts_with("License ::"))
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        ..Default::default()
+    };
+    m.license().map(|(f, _)| f)
 }
 
 /// The `site-packages` folders of a virtual environment, a Python prefix, or the folder itself.

@@ -16,18 +16,18 @@ use kataster_model::model::*;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
-use crate::{
-    cargo::resolve as cargo, composer::resolve as composer, go::resolve as golang, maven::resolve as maven,
-    npm::resolve as npm, nuget::resolve as nuget, python::resolve as python, ruby::resolve as ruby,
-};
+use crate::maven::resolve as maven;
 
 pub mod files;
 pub mod http;
 pub mod online;
 pub mod urls;
 
-/// Ecosystems resolution knows, as component `ecosystem` values.
-pub const ECOSYSTEMS: &[&str] = &["cargo", "npm", "pypi", "golang", "maven", "nuget", "composer", "gem"];
+/// The ecosystems resolution knows, as component `ecosystem` values (`--cache-dir` and
+/// `--registry` take these names).
+pub fn ecosystem_names() -> Vec<&'static str> {
+    resolvers().map(|r| r.ecosystem).collect()
+}
 
 /// How resolution runs; filled from the command line.
 #[derive(Debug, Clone, Default)]
@@ -222,64 +222,79 @@ pub(crate) fn place_dirs<'a>(lists: &[&'a [Place]]) -> Vec<&'a Path> {
     lists.iter().flat_map(|l| l.iter().map(|p| p.dir.as_path())).collect()
 }
 
+/// What the offline source of an ecosystem is made from.
+pub struct SourceArgs<'a> {
+    pub root: &'a Path,
+    /// The `--cache-dir` folders given for the ecosystem.
+    pub extra: Vec<PathBuf>,
+    /// The `--python-env` folders.
+    pub python_envs: &'a [PathBuf],
+    /// Whether the machine's default caches are searched (not `--no-local-caches`).
+    pub defaults: bool,
+    pub env: &'a Env,
+}
+
+/// An ecosystem's license look-up in the package caches and install folders of one root.
+pub trait Source: Send + Sync {
+    /// The folders outside the root it reads (they join the fence).
+    fn dirs(&self) -> Vec<&Path>;
+    /// The license (and parties) of one package, if a cache holds it.
+    fn lookup(&self, q: &Query, fence: &Fence) -> Option<Resolution>;
+}
+
+/// One ecosystem's license look-up: in its package caches, and with `--online` in its
+/// registry. Each ecosystem's folder has one (`RESOLVER` in its `resolve.rs`), listed in
+/// the registry of ecosystems (`crate::ECOSYSTEMS`).
+pub struct Resolver {
+    /// The ecosystem of the components it looks up; also the ECOSYSTEM of `--cache-dir`
+    /// and `--registry`.
+    pub ecosystem: &'static str,
+    /// The registry's base URL unless `--registry` names a mirror.
+    pub registry: &'static str,
+    pub offline: fn(&SourceArgs) -> Box<dyn Source>,
+    /// The registry look-up; `None` where kataster asks no registry.
+    pub online: Option<fn(&online::Registry, &online::Ask) -> online::Answer>,
+}
+
+/// Every ecosystem's look-up, in the order of the registry of ecosystems.
+pub fn resolvers() -> impl Iterator<Item = &'static Resolver> {
+    crate::ECOSYSTEMS.iter().filter_map(|e| e.resolver.as_ref())
+}
+
+/// The look-up of the ecosystem named `name`.
+pub fn resolver(name: &str) -> Option<&'static Resolver> {
+    resolvers().find(|r| r.ecosystem == name)
+}
+
 /// The offline sources of one root: its install folders, the `--cache-dir`s and the
 /// machine's default caches.
 pub struct Offline {
-    pub cargo: cargo::CargoSource,
-    pub npm: npm::NpmSource,
-    pub python: python::PythonSource,
-    pub golang: golang::GoSource,
-    pub maven: maven::MavenSource,
-    pub nuget: nuget::NugetSource,
-    pub composer: composer::ComposerSource,
-    pub ruby: ruby::RubySource,
+    sources: Vec<(&'static str, Box<dyn Source>)>,
     /// What the sources may read: the root and their folders outside it.
     pub fence: Fence,
 }
 
 impl Offline {
     pub fn new(root: &Path, opts: &ResolveOptions, env: &Env) -> Offline {
-        let extra = |eco: &str| -> Vec<PathBuf> {
-            opts.cache_dirs.iter().filter(|(e, _)| e == eco).map(|(_, p)| p.clone()).collect()
-        };
-        let defaults = !opts.no_local_caches;
-        let mut o = Offline {
-            cargo: cargo::CargoSource::new(root, &extra("cargo"), defaults, env),
-            npm: npm::NpmSource::new(root, &extra("npm"), defaults, env),
-            python: python::PythonSource::new(root, &extra("pypi"), &opts.python_envs, defaults, env),
-            golang: golang::GoSource::new(root, &extra("golang"), defaults, env),
-            maven: maven::MavenSource::new(&extra("maven"), defaults, env),
-            nuget: nuget::NugetSource::new(&extra("nuget"), defaults, env),
-            composer: composer::ComposerSource::new(root, &extra("composer"), defaults, env),
-            ruby: ruby::RubySource::new(root, &extra("gem"), defaults, env),
-            fence: Fence::default(),
-        };
-        let dirs = [
-            o.cargo.dirs(),
-            o.npm.dirs(),
-            o.python.dirs(),
-            o.golang.dirs(),
-            o.maven.dirs(),
-            o.nuget.dirs(),
-            o.composer.dirs(),
-            o.ruby.dirs(),
-        ];
-        o.fence = Fence::new(root, dirs.into_iter().flatten());
-        o
+        let sources: Vec<(&'static str, Box<dyn Source>)> =
+            resolvers().map(|r| (r.ecosystem, (r.offline)(&source_args(root, r.ecosystem, opts, env)))).collect();
+        let fence = Fence::new(root, sources.iter().flat_map(|(_, s)| s.dirs()));
+        Offline { sources, fence }
     }
 
     pub fn lookup(&self, q: &Query) -> Option<Resolution> {
-        match q.ecosystem.as_str() {
-            "cargo" => self.cargo.lookup(q, &self.fence),
-            "npm" => self.npm.lookup(q, &self.fence),
-            "pypi" => self.python.lookup(q, &self.fence),
-            "golang" => self.golang.lookup(q, &self.fence),
-            "maven" => self.maven.lookup(q, &self.fence),
-            "nuget" => self.nuget.lookup(q, &self.fence),
-            "composer" => self.composer.lookup(q, &self.fence),
-            "gem" => self.ruby.lookup(q, &self.fence),
-            _ => None,
-        }
+        let (_, source) = self.sources.iter().find(|(e, _)| *e == q.ecosystem)?;
+        source.lookup(q, &self.fence)
+    }
+}
+
+fn source_args<'a>(root: &'a Path, ecosystem: &str, opts: &'a ResolveOptions, env: &'a Env) -> SourceArgs<'a> {
+    SourceArgs {
+        root,
+        extra: opts.cache_dirs.iter().filter(|(e, _)| e == ecosystem).map(|(_, p)| p.clone()).collect(),
+        python_envs: &opts.python_envs,
+        defaults: !opts.no_local_caches,
+        env,
     }
 }
 
@@ -335,14 +350,14 @@ fn needs_license(c: &Component) -> bool {
     c.kind == ComponentKind::Dependency
         && c.declared_license.as_deref().is_none_or(|d| d == kataster_model::scopes::SEE_LICENSE_FILE)
         && c.scope_license.is_none()
-        && ECOSYSTEMS.contains(&c.ecosystem.as_str())
+        && resolver(&c.ecosystem).is_some()
 }
 
 /// Does this dependency lack the supplier or authors an SBOM names? (Looked up offline only.)
 fn needs_parties(c: &Component) -> bool {
     c.kind == ComponentKind::Dependency
         && (c.supplier.is_none() || c.authors.is_empty())
-        && ECOSYSTEMS.contains(&c.ecosystem.as_str())
+        && resolver(&c.ecosystem).is_some()
 }
 
 /// Resolve the licenses of the components' unlicensed dependencies in place; returns the
@@ -356,8 +371,10 @@ pub fn resolve(components: &mut [Component], roots: &[RootRef], opts: &ResolveOp
             // Versions a parent POM or an imported BOM manages, before licenses are looked up.
             let o = Offline::new(root.path, opts, env);
             let registry = opts.online.then(|| online::Registry::new(opts, env));
+            let a = source_args(root.path, maven::RESOLVER.ecosystem, opts, env);
+            let local = maven::MavenSource::new(&a.extra, a.defaults, a.env);
             let src =
-                maven::PomSources { root: root.path, fence: &o.fence, local: &o.maven, registry: registry.as_ref() };
+                maven::PomSources { root: root.path, fence: &o.fence, local: &local, registry: registry.as_ref() };
             maven::fill_managed_versions(components, root.label, &src);
             offline = Some(o);
         }
@@ -487,7 +504,7 @@ pub fn apply(c: &mut Component, r: Resolution) {
             if findings.is_empty() || c.scope_license.is_some() {
                 return;
             }
-            c.scope_license = kataster_model::scopes::and_all(findings.iter().map(|f| f.0.as_str()));
+            c.scope_license = kataster_model::license::and_all(findings.iter().map(|f| f.0.as_str()));
             for (expr, method, confidence) in &findings {
                 c.evidence.push(Evidence {
                     expression: expr.clone(),

@@ -13,17 +13,14 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Default base URLs, per ecosystem.
-pub const DEFAULT_REGISTRIES: &[(&str, &str)] = &[
-    ("cargo", "https://crates.io"),
-    ("npm", "https://registry.npmjs.org"),
-    ("pypi", "https://pypi.org"),
-    ("composer", "https://repo.packagist.org"),
-    ("gem", "https://rubygems.org"),
-    ("nuget", "https://api.nuget.org"),
-    ("maven", "https://repo1.maven.org/maven2"),
-    ("golang", "https://proxy.golang.org"),
-];
+/// One question to a registry: the dependency, the registry's base URL, and its name and
+/// version as encoded path segments.
+pub struct Ask<'a> {
+    pub query: &'a Query,
+    pub base: &'a str,
+    pub name: &'a str,
+    pub version: &'a str,
+}
 
 /// A registry's answer for one dependency: a license, none, or why it could not be asked.
 pub type Answer = Result<Option<Resolution>, String>;
@@ -41,7 +38,7 @@ impl Registry {
 
     pub fn with_settings(opts: &ResolveOptions, cache: Option<std::path::PathBuf>, settings: HttpSettings) -> Registry {
         let mut bases: BTreeMap<String, String> =
-            DEFAULT_REGISTRIES.iter().map(|(e, u)| (e.to_string(), u.to_string())).collect();
+            super::resolvers().map(|r| (r.ecosystem.to_string(), r.registry.to_string())).collect();
         for (e, u) in &opts.registries {
             bases.insert(e.clone(), u.trim_end_matches('/').to_string());
         }
@@ -100,74 +97,8 @@ impl Registry {
         // one that would walk the registry's paths (`..`) is not asked for.
         let (name, version) = (segment(&q.name)?, segment(version)?);
         let (name, version) = (name.as_str(), version.as_str());
-        match q.ecosystem.as_str() {
-            "cargo" => {
-                let url = format!("{base}/api/v1/crates/{name}/{version}");
-                self.json(&url, |doc| doc["version"]["license"].as_str().and_then(Found::declared))
-            }
-            "npm" => {
-                // Scoped names keep their `@` and encode the slash.
-                let name = match q.name.strip_prefix('@').and_then(|n| n.split_once('/')) {
-                    Some((scope, n)) => format!("@{}%2f{}", segment(scope)?, segment(n)?),
-                    None => name.to_string(),
-                };
-                let url = format!("{base}/{name}/{version}");
-                self.json(&url, super::npm::license_of)
-            }
-            "pypi" => {
-                let url = format!("{base}/pypi/{name}/{version}/json");
-                self.json(&url, |doc| pypi_license(&doc["info"]))
-            }
-            "gem" => {
-                let url = format!("{base}/api/v2/rubygems/{name}/versions/{version}.json");
-                self.json(&url, |doc| {
-                    let ids: Vec<&str> = doc["licenses"]
-                        .as_array()
-                        .map(|a| a.iter().filter_map(Value::as_str).collect())
-                        .unwrap_or_default();
-                    crate::declared_any_of(&ids).map(Found::Declared)
-                })
-            }
-            "composer" => {
-                let name = q.name.to_ascii_lowercase();
-                let Some((vendor, package)) = name.split_once('/') else { return Ok(None) };
-                let url = format!("{base}/p2/{}/{}.json", segment(vendor)?, segment(package)?);
-                let version = q.version.as_deref().unwrap_or_default();
-                self.json(&url, |doc| packagist_license(doc, &name, version))
-            }
-            "nuget" => {
-                let (id, v) = (name.to_ascii_lowercase(), version.to_ascii_lowercase());
-                let url = format!("{base}/v3-flatcontainer/{id}/{v}/{id}.nuspec");
-                let Some(text) = self.text(&url)? else { return Ok(None) };
-                let root = crate::xml::parse(&text).map_err(|e| format!("{url}: {e}"))?;
-                Ok(match super::nuget::nuspec_license(&root) {
-                    Some(super::nuget::NuspecLicense::Declared(license, line)) => Some(Resolution {
-                        parties: Default::default(),
-                        license,
-                        source: LicenseSource::Registry,
-                        location: url,
-                        line: Some(line),
-                    }),
-                    // A license file inside the package: not readable without the package.
-                    _ => None,
-                })
-            }
-            "maven" => {
-                let Some(group) = q.namespace.as_deref() else { return Ok(None) };
-                let version = q.version.as_deref().unwrap_or_default();
-                let found = super::maven::licenses_with_parents(group, &q.short_name, version, |g, a, v| {
-                    self.maven_pom(g, a, v)
-                })?;
-                Ok(found.map(|(license, location, line, parties)| Resolution {
-                    parties,
-                    license,
-                    source: LicenseSource::Registry,
-                    location,
-                    line,
-                }))
-            }
-            _ => Ok(None),
-        }
+        let Some(ask) = super::resolver(&q.ecosystem).and_then(|r| r.online) else { return Ok(None) };
+        ask(self, &Ask { query: q, base, name, version })
     }
 
     /// The POM of `group:artifact:version` from the Maven registry, with its URL.
@@ -179,7 +110,7 @@ impl Registry {
     }
 
     /// GET a text document; `None` when the registry does not have it.
-    fn text(&self, url: &str) -> Result<Option<String>, String> {
+    pub(crate) fn text(&self, url: &str) -> Result<Option<String>, String> {
         match self.http.get(url)? {
             Fetched::NotFound => Ok(None),
             Fetched::Body(b) => Ok(Some(String::from_utf8_lossy(&b).into_owned())),
@@ -187,7 +118,7 @@ impl Registry {
     }
 
     /// GET a JSON document and read a license from it.
-    fn json(&self, url: &str, read: impl Fn(&Value) -> Option<Found>) -> Result<Option<Resolution>, String> {
+    pub(crate) fn json(&self, url: &str, read: impl Fn(&Value) -> Option<Found>) -> Result<Option<Resolution>, String> {
         match self.http.get(url)? {
             Fetched::NotFound => Ok(None),
             Fetched::Body(b) => {
@@ -215,7 +146,7 @@ pub fn default_cache_dir(env: &Env) -> Option<std::path::PathBuf> {
 
 /// A name or version as one URL path segment: percent-encoded; empty, `.` and `..` (which
 /// URLs resolve as paths) are refused.
-fn segment(s: &str) -> Result<String, String> {
+pub(crate) fn segment(s: &str) -> Result<String, String> {
     if matches!(s, "" | "." | "..") {
         return Err(format!("`{s}` is not a package name or version a registry can be asked for"));
     }
@@ -235,66 +166,9 @@ fn enc(s: &str) -> String {
     out
 }
 
-/// PyPI's `info`: `license_expression`, a short `license`, else the license classifiers.
-fn pypi_license(info: &Value) -> Option<Found> {
-    let m = super::python::Metadata {
-        license_expression: info["license_expression"].as_str().map(str::to_string),
-        license: info["license"].as_str().map(str::to_string),
-        classifiers: info["classifiers"]
-            .as_array()
-            .map(|a| {
-                a.iter().filter_map(Value::as_str).filter(|c| c.starts_with("License ::")).map(str::to_string).collect()
-            })
-            .unwrap_or_default(),
-        ..Default::default()
-    };
-    m.license().map(|(f, _)| f)
-}
-
-/// Packagist's `p2` document lists versions newest first, each entry giving only what
-/// changed from the entry before it ("composer/2.0" minification; `"__unset"` removes).
-fn packagist_license(doc: &Value, name: &str, version: &str) -> Option<Found> {
-    let list = doc["packages"][name].as_array()?;
-    let minified = doc["minified"].as_str().is_some();
-    let mut current = serde_json::Map::new();
-    for entry in list {
-        let Some(obj) = entry.as_object() else { continue };
-        if minified {
-            for (k, v) in obj {
-                if v.as_str() == Some("__unset") {
-                    current.remove(k);
-                } else {
-                    current.insert(k.clone(), v.clone());
-                }
-            }
-        } else {
-            current = obj.clone();
-        }
-        let v = current.get("version").and_then(Value::as_str).unwrap_or("");
-        if v.trim_start_matches('v') == version.trim_start_matches('v') {
-            return super::composer::license_of(&Value::Object(current));
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn packagist_minified_entries_inherit_fields() {
-        let doc: Value = serde_json::from_str(
-            r#"{"minified":"composer/2.0","packages":{"a/b":[
-                {"name":"a/b","version":"2.0.0","license":["MIT"]},
-                {"version":"1.0.0"},
-                {"version":"0.9.0","license":"__unset"}]}}"#,
-        )
-        .unwrap();
-        assert_eq!(packagist_license(&doc, "a/b", "1.0.0"), Found::declared("MIT"));
-        assert_eq!(packagist_license(&doc, "a/b", "0.9.0"), None);
-        assert_eq!(packagist_license(&doc, "a/b", "3.0.0"), None);
-    }
 
     #[test]
     fn path_segments_are_encoded() {

@@ -4,7 +4,8 @@
 //! code and is only read, never run: the `license`/`licenses` assignment is taken from its
 //! text. Several licenses are alternatives (OR); the gem's license files are the fallback.
 
-use crate::resolve::{Env, Fence, Found, Parties, Place, Query, Resolution, display_path, subdirs};
+use crate::resolve::online::{Answer, Ask, Registry};
+use crate::resolve::{Env, Fence, Found, Parties, Place, Query, Resolution, Resolver, Source, display_path, subdirs};
 use kataster_model::model::LicenseSource;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -50,13 +51,15 @@ impl RubySource {
         gem_dirs.retain(|p| p.dir.join("specifications").is_dir());
         RubySource { gem_dirs }
     }
+}
 
+impl Source for RubySource {
     /// The folders this source searches.
-    pub fn dirs(&self) -> Vec<&Path> {
+    fn dirs(&self) -> Vec<&Path> {
         crate::resolve::place_dirs(&[&self.gem_dirs])
     }
 
-    pub fn lookup(&self, q: &Query, fence: &Fence) -> Option<Resolution> {
+    fn lookup(&self, q: &Query, fence: &Fence) -> Option<Resolution> {
         let v = q.version.as_deref()?;
         let stem = format!("{}-{v}", q.name);
         for place in &self.gem_dirs {
@@ -98,6 +101,26 @@ impl RubySource {
         }
         None
     }
+}
+
+/// The look-up of gem packages, for the registry of ecosystems.
+pub const RESOLVER: Resolver = Resolver {
+    ecosystem: "gem",
+    registry: "https://rubygems.org",
+    offline: |a| Box::new(RubySource::new(a.root, &a.extra, a.defaults, a.env)),
+    online: Some(online),
+};
+
+/// RubyGems: the version's `licenses`.
+fn online(reg: &Registry, a: &Ask) -> Answer {
+    let url = format!("{}/api/v2/rubygems/{}/versions/{}.json", a.base, a.name, a.version);
+    reg.json(&url, |doc| {
+        let ids: Vec<&str> = doc["licenses"]
+            .as_array()
+            .map(|a| a.iter().filter_map(serde_json::Value::as_str).collect())
+            .unwrap_or_default();
+        crate::declared_any_of(&ids).map(Found::Declared)
+    })
 }
 
 /// The strings a gemspec's text assigns to `.FIELD` or `.FIELDs` (`license`, `author`, `email`) (`s.licenses = ["MIT".freeze]`,

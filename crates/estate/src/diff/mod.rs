@@ -159,7 +159,7 @@ fn component_ref(c: &Component) -> ComponentRef {
         ecosystem: c.ecosystem.clone(),
         kind: c.kind,
         license: c.concluded_license.clone().or_else(|| c.declared_license.clone()),
-        category: c.classification.as_ref().map(|k| k.category.clone()).unwrap_or_else(|| "unclassified".into()),
+        category: c.classification.as_ref().map_or("unclassified", |k| k.category.as_str()).to_string(),
         open_source: c.classification.as_ref().map(|k| k.open_source),
     }
 }

@@ -274,7 +274,7 @@ impl History {
                     c.purl,
                     c.declared_license,
                     c.concluded_license,
-                    k.map(|k| k.category.clone()),
+                    k.map(|k| k.category.as_str()),
                     // yes 1, no 0; unknown (and unclassified) NULL.
                     k.and_then(|k| match k.open_source {
                         kataster_model::model::OpenSource::Yes => Some(true),

@@ -6,7 +6,7 @@
 //! reads files at run time; the data is checked by `tests/it/license_db.rs`, so a malformed
 //! file is a build defect, not an input error.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
@@ -36,7 +36,7 @@ pub const CATALOGUE: &str = include_str!("../../../../license-db/scancode/index.
 pub const CATALOGUE_LICENSES: &str = include_str!("../../../../license-db/scancode/licenses.tsv");
 
 /// What kind of license it is, from most to least free for a user of the software.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
     PublicDomain,
@@ -136,7 +136,7 @@ impl fmt::Display for Category {
 }
 
 /// How far a license's copyleft reaches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "kebab-case")]
 pub enum Copyleft {
     None,
@@ -179,7 +179,7 @@ impl Copyleft {
 
 /// What a license demands of whoever uses or passes on the software (and the patent terms
 /// it carries, which procurement needs to see beside the duties).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "kebab-case")]
 pub enum Obligation {
     Attribution,

@@ -329,6 +329,72 @@ pub fn normalize_expression(text: &str) -> Option<String> {
     Some(parsed.to_string())
 }
 
+/// `A AND B` of distinct expressions, parenthesising compound parts; `None` for none.
+pub fn and_all<'a>(parts: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    join_distinct(parts, " AND ", |p| p.contains(" OR "))
+}
+
+/// `A OR B` of distinct expressions, parenthesising compound parts; `None` for none.
+pub fn any_of<'a>(parts: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    // A plain choice among the parts joins the others' choice: `MIT OR Unlicense` beside
+    // `MIT` and `Unlicense` is one choice of two.
+    let flat: Vec<&str> = parts
+        .into_iter()
+        .flat_map(|p| {
+            let plain = !p.contains('(') && !p.contains(" AND ") && !p.contains(" WITH ");
+            if plain { p.split(" OR ").collect::<Vec<_>>() } else { vec![p] }
+        })
+        .collect();
+    join_distinct(flat, " OR ", |p| p.contains(' '))
+}
+
+fn join_distinct<'a>(parts: impl IntoIterator<Item = &'a str>, op: &str, compound: fn(&str) -> bool) -> Option<String> {
+    let mut uniq: Vec<&str> = Vec::new();
+    for p in parts {
+        if !uniq.contains(&p) {
+            uniq.push(p);
+        }
+    }
+    match uniq.len() {
+        0 => None,
+        1 => Some(uniq[0].to_string()),
+        _ => {
+            uniq.sort_unstable();
+            let joined = join_parts(&uniq, op, compound);
+            normalize_expression(&joined).or(Some(joined))
+        }
+    }
+}
+
+/// Is the whole expression inside one pair of parentheses?
+pub fn wrapped(p: &str) -> bool {
+    if !(p.starts_with('(') && p.ends_with(')')) {
+        return false;
+    }
+    let mut depth = 0i32;
+    for (i, ch) in p.char_indices() {
+        match ch {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ => {}
+        }
+        if depth == 0 && i + 1 < p.len() {
+            return false;
+        }
+    }
+    true
+}
+
+/// `parts` joined by `op` (`" AND "`, `" OR "`), each part that `compound` calls compound set
+/// in parentheses unless it is wrapped in them already. The one joiner of expressions.
+pub fn join_parts(parts: &[&str], op: &str, compound: impl Fn(&str) -> bool) -> String {
+    parts
+        .iter()
+        .map(|p| if compound(p) && !wrapped(p) { format!("({p})") } else { (*p).to_string() })
+        .collect::<Vec<_>>()
+        .join(op)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -149,7 +149,7 @@ fn covered_by(detected: &str, declared: &BTreeSet<String>) -> bool {
 }
 
 fn and_all(parts: &[String]) -> Option<String> {
-    kataster_model::scopes::and_all(parts.iter().map(String::as_str))
+    kataster_model::license::and_all(parts.iter().map(String::as_str))
 }
 
 /// What an expression is, under the default judgement: its category and copyleft reach.

@@ -136,10 +136,10 @@ fn verdict(c: &Component, conclusion: &conclude::Conclusion, judge: &dyn Judge) 
             };
             ComponentVerdict {
                 classification: Classification {
-                    category: v.category.as_str().to_string(),
+                    category: v.category,
                     open_source,
-                    copyleft: v.copyleft.as_str().to_string(),
-                    obligations: obligations.iter().map(|o| o.as_str().to_string()).collect(),
+                    copyleft: v.copyleft,
+                    obligations: obligations.iter().copied().collect(),
                     reasons,
                     needs_review,
                     chosen_license: Some(v.chosen.clone()),
@@ -170,9 +170,9 @@ fn verdict(c: &Component, conclusion: &conclude::Conclusion, judge: &dyn Judge) 
             let j = judge.judge(&none);
             ComponentVerdict {
                 classification: Classification {
-                    category: Category::Unknown.as_str().to_string(),
+                    category: Category::Unknown,
                     open_source: OpenSource::Unknown,
-                    copyleft: Copyleft::None.as_str().to_string(),
+                    copyleft: Copyleft::None,
                     obligations: Vec::new(),
                     reasons: reasons.clone(),
                     needs_review: true,
@@ -198,7 +198,7 @@ fn vendor(
     files: &HashMap<(&str, &str), &FileRecord>,
     holders: &HashMap<String, String>,
 ) -> Option<String> {
-    let cat = Category::parse(&v.classification.category)?;
+    let cat = v.classification.category;
     if !matches!(
         cat,
         Category::Commercial

@@ -17,7 +17,7 @@ pub fn summarize(components: &[Component], files: &[FileRecord], diagnostics: &[
         let kind = serde_json::to_value(c.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
         *s.by_kind.entry(kind).or_default() += 1;
         *s.by_ecosystem.entry(c.ecosystem.clone()).or_default() += 1;
-        let cat = c.classification.as_ref().map(|k| k.category.clone()).unwrap_or_else(|| "unclassified".into());
+        let cat = c.classification.as_ref().map_or("unclassified", |k| k.category.as_str()).to_string();
         *s.by_category.entry(cat).or_default() += 1;
         let status = c.classification.as_ref().map(|k| k.open_source);
         match status {

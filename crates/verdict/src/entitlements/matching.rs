@@ -168,7 +168,7 @@ pub fn apply(inv: &mut Inventory, register: &Register, policies: &PolicySet, tod
                 u.2.insert(dept.unwrap_or(kataster_model::model::UNASSIGNED).to_string());
             }
         }
-        if !matches!(Category::parse(&k.category), Some(Category::Commercial | Category::Proprietary)) {
+        if !matches!(k.category, Category::Commercial | Category::Proprietary) {
             continue;
         }
         let existing = findings.get(&c.id);
