@@ -74,6 +74,9 @@ for rel in files:
     if rel.startswith("detect/") or re.match(r"(?i)(licen[cs]e|copying|notice)", b):
         write("detect", data)
         counts["detect"] = counts.get("detect", 0) + 1
+    if b in ("Cargo.lock", "uv.lock", "poetry.lock") or b.endswith(".toml"):
+        write("toml_fast", data)
+        counts["toml_fast"] = counts.get("toml_fast", 0) + 1
     if b == "package.json" or b == "composer.json":
         for m in re.finditer(rb'"license"\s*:\s*"([^"]*)"', data):
             write("expression", m.group(1))

@@ -22,7 +22,7 @@ pub mod publiccode;
 pub mod python;
 pub mod resolve;
 pub mod ruby;
-pub(crate) mod toml_fast;
+pub mod toml_fast;
 pub(crate) mod xml;
 pub(crate) mod yaml_fast;
 

@@ -25,13 +25,19 @@ pub(crate) fn keep_all(_: &[String], _: &str) -> bool {
 pub(crate) fn parse_lockfile(text: &str, keep: Keep) -> Result<Table, ParseError> {
     match read_with(text, keep) {
         Some(t) => Ok(t),
-        None => toml::from_str(text).map_err(|e| super::cargo::toml_error(text, &e)),
+        None => toml::from_str(text).map_err(|e| toml_error(text, &e)),
     }
 }
 
-/// Parse `text` as TOML into a table, or `None` when it is outside the subset.
-#[cfg(test)]
-pub(crate) fn read(text: &str) -> Option<Table> {
+/// The `toml` crate's error as a parse error with its line.
+pub(crate) fn toml_error(text: &str, e: &toml::de::Error) -> ParseError {
+    let line = e.span().map(|s| super::line_of_offset(text.as_bytes(), s.start));
+    ParseError { line, message: format!("invalid TOML: {}", e.message()) }
+}
+
+/// Parse `text` as TOML into a table, or `None` when it is outside the subset (public for
+/// the differential fuzz target, which holds it to the `toml` crate).
+pub fn read(text: &str) -> Option<Table> {
     read_with(text, keep_all)
 }
 

@@ -4,6 +4,7 @@
 pub mod resolve;
 
 use super::{Catalog, Cataloger, ManifestFile, Package, PackageRole, ParseError, purl};
+use crate::toml_fast::toml_error;
 use kataster_model::license::DeclaredLicense;
 use kataster_model::model::{Hash, Scope};
 use std::collections::HashMap;
@@ -22,11 +23,6 @@ fn parse(file: &ManifestFile) -> Result<Catalog, ParseError> {
     }
     let doc: Table = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
     parse_manifest(file, text, &doc)
-}
-
-pub(crate) fn toml_error(text: &str, e: &toml::de::Error) -> ParseError {
-    let line = e.span().map(|s| super::line_of_offset(text.as_bytes(), s.start));
-    ParseError { line, message: format!("invalid TOML: {}", e.message()) }
 }
 
 fn line_of(text: &str, needle: &str) -> Option<u32> {

@@ -3,9 +3,9 @@
 //! project (with its declared license) and the requirements it names, without versions
 //! unless pinned: the lockfile beside it knows what was resolved.
 
-use super::metadata::classifier_license;
+use super::licenses::{classifier_license, license_from_text};
 use super::{parse_requirement, pypi_package, pypi_project};
-use crate::cargo::toml_error;
+use crate::toml_fast::toml_error;
 use crate::{Catalog, ManifestFile, Package, PackageRole, ParseError};
 use kataster_model::license::DeclaredLicense;
 use kataster_model::model::Scope;
@@ -176,21 +176,6 @@ fn pyproject_license(project: Option<&Table>, poetry: Option<&Table>) -> Option<
     .or_else(|| poetry.and_then(|p| p.get("license")).and_then(Value::as_str))?;
     let raw = raw.trim();
     (!raw.is_empty()).then(|| license_from_text(raw))
-}
-
-/// A license field's text: a short name or expression is read as one; a pasted license
-/// text is kept by its first line only.
-pub(super) fn license_from_text(raw: &str) -> DeclaredLicense {
-    let first = raw.lines().next().unwrap_or("").trim();
-    if raw.lines().count() > 1 || first.len() > 120 {
-        let mut d = DeclaredLicense::from_raw(first);
-        d.raw = first.to_string();
-        return d;
-    }
-    if first.eq_ignore_ascii_case("proprietary") || first.eq_ignore_ascii_case("Other/Proprietary License") {
-        return crate::proprietary_license(first);
-    }
-    DeclaredLicense::from_raw(first)
 }
 
 /// `setup.cfg`: `[metadata]` (name, version, license, classifiers) and `[options]`

@@ -8,6 +8,7 @@
 //! on its own, the included one by the walk), never evaluates markers, never builds a
 //! package to learn its metadata.
 
+mod licenses;
 mod locks;
 mod manifests;
 mod metadata;
