@@ -544,3 +544,57 @@ pub struct Summary {
     #[serde(default)]
     pub open_source_share_known: f64,
 }
+
+/// `as_str` for the unit enums of the model: each variant's name in the JSON (kebab-case, as
+/// serde writes it; a test holds the two together), for reports, tables and the history.
+macro_rules! json_names {
+    ($($ty:ident { $($variant:ident => $name:literal),+ $(,)? })+) => {
+        $(impl $ty {
+            /// The variant's name in the inventory's JSON.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $name),+
+                }
+            }
+        })+
+
+        #[cfg(test)]
+        mod json_name_tests {
+            use super::*;
+
+            #[test]
+            fn as_str_is_the_json_name() {
+                $($(assert_eq!(serde_json::to_value($ty::$variant).unwrap(), $name);)+)+
+            }
+        }
+    };
+}
+
+json_names! {
+    RepositoryStatus { Scanned => "scanned", Failed => "failed" }
+    Decision { Allow => "allow", Review => "review", Deny => "deny" }
+    ComponentKind { Project => "project", Dependency => "dependency", Vendored => "vendored", Files => "files" }
+    Scope { Runtime => "runtime", Optional => "optional", Peer => "peer", Dev => "dev", Unknown => "unknown" }
+    LicenseSource {
+        Manifest => "manifest",
+        Lockfile => "lockfile",
+        Installed => "installed",
+        LocalCache => "local-cache",
+        Registry => "registry",
+        Clarification => "clarification",
+        LicenseFile => "license-file",
+        Reuse => "reuse",
+        Files => "files",
+    }
+    Method {
+        Tag => "tag",
+        Text => "text",
+        Notice => "notice",
+        Reference => "reference",
+        Url => "url",
+        Marker => "marker",
+        Manifest => "manifest",
+        Clarification => "clarification",
+    }
+    Severity { Error => "error", Warning => "warning", Info => "info" }
+}

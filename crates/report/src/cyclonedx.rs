@@ -6,7 +6,7 @@
 //! document's content (everything but the serial number and the timestamp), so the same
 //! inventory gives the same bytes and a rescan with the same findings the same serial.
 
-use super::{Index, Party, content_uuid, enum_name};
+use super::{Index, Party, content_uuid};
 use kataster_model::model::{Component, ComponentKind, Inventory, Scope};
 use serde::Serialize;
 
@@ -259,8 +259,8 @@ fn evidence(c: &Component, idx: &Index) -> Option<Evidence> {
             additional_context: Some(format!(
                 "{}: method {}, source {}, confidence {:.2}",
                 e.expression,
-                enum_name(e.method),
-                enum_name(e.source),
+                e.method.as_str(),
+                e.source.as_str(),
                 e.confidence
             )),
         })
@@ -308,9 +308,9 @@ fn bsi_properties(c: &Component) -> Vec<Property> {
 fn component(c: &Component, idx: &Index) -> Cdx {
     let (licenses, declared_prop) = licenses(c);
     let mut properties = bsi_properties(c);
-    properties.push(prop("kataster:kind", enum_name(c.kind)));
+    properties.push(prop("kataster:kind", c.kind.as_str().to_string()));
     if c.kind == ComponentKind::Dependency {
-        properties.push(prop("kataster:scope", enum_name(c.scope)));
+        properties.push(prop("kataster:scope", c.scope.as_str().to_string()));
         if let Some(d) = c.direct {
             properties.push(prop("kataster:direct", d.to_string()));
         }
@@ -323,7 +323,7 @@ fn component(c: &Component, idx: &Index) -> Cdx {
         properties.push(prop("kataster:concluded-by", by.clone()));
     }
     for s in &c.license_sources {
-        properties.push(prop("kataster:license-source", enum_name(*s)));
+        properties.push(prop("kataster:license-source", s.as_str().to_string()));
     }
     match &c.classification {
         Some(k) => {

@@ -263,11 +263,6 @@ pub(crate) fn license_groups(inv: &Inventory) -> Vec<LicenseGroup<'_>> {
     out
 }
 
-/// Lower-case kebab name of a serde enum value (`ComponentKind::Project` -> `project`).
-pub(crate) fn enum_name<T: serde::Serialize>(v: T) -> String {
-    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-}
-
 /// The single licenses of an expression, with `WITH` exceptions kept attached:
 /// `(MIT OR Apache-2.0) AND GPL-2.0-only WITH Classpath-exception-2.0` gives
 /// `MIT`, `Apache-2.0`, `GPL-2.0-only WITH Classpath-exception-2.0`.

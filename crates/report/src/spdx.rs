@@ -6,7 +6,7 @@
 //! the document uses. Unknown values are `NOASSERTION`, never a guess. The document
 //! namespace is a name-based UUID of the content, like the CycloneDX serial number.
 
-use super::{Index, Party, content_uuid, enum_name, license_refs, license_terms, utc_seconds};
+use super::{Index, Party, content_uuid, license_refs, license_terms, utc_seconds};
 use kataster_model::model::{Component, ComponentKind, FileRecord, Inventory};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -209,9 +209,9 @@ fn package(c: &Component, idx: &Index, ids: &mut Ids) -> (Package, String) {
     let copyrights = idx.copyrights(&c.id);
     let from_files: BTreeSet<String> =
         files.iter().flat_map(|f| f.licenses.iter().flat_map(|l| license_terms(&l.expression))).collect();
-    let mut comment = format!("kataster {}", enum_name(c.kind));
+    let mut comment = format!("kataster {}", c.kind.as_str());
     if c.kind == ComponentKind::Dependency {
-        comment.push_str(&format!(", scope {}", enum_name(c.scope)));
+        comment.push_str(&format!(", scope {}", c.scope.as_str()));
     }
     match &c.classification {
         Some(k) => comment.push_str(&format!(

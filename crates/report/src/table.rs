@@ -30,7 +30,7 @@ pub fn render(inv: &Inventory) -> String {
     comps
         .sort_by_key(|c| (c.kind != ComponentKind::Project, c.kind, c.root.clone(), c.name.clone(), c.version.clone()));
     for c in comps {
-        let kind = serde_json::to_value(c.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let kind = c.kind.as_str();
         let license = c.concluded_license.as_deref().unwrap_or("-");
         let cat = c.classification.as_ref().map(|k| k.category.as_str()).unwrap_or("-");
         let _ = writeln!(

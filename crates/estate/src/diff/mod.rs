@@ -11,7 +11,7 @@
 pub mod baseline;
 pub mod render;
 
-use kataster_model::model::{Component, ComponentKind, Decision, Finding, Inventory};
+use kataster_model::model::{Component, ComponentKind, Finding, Inventory};
 use serde::Serialize;
 use std::collections::{BTreeMap, VecDeque};
 
@@ -238,15 +238,6 @@ pub fn diff(old: &Inventory, new: &Inventory) -> InventoryDiff {
         changed: changes,
         new_findings: sort_findings(new_f),
         resolved_findings: sort_findings(resolved_f),
-    }
-}
-
-/// The JSON name of a decision.
-pub fn decision_name(d: Decision) -> &'static str {
-    match d {
-        Decision::Allow => "allow",
-        Decision::Review => "review",
-        Decision::Deny => "deny",
     }
 }
 

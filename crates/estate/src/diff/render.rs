@@ -3,7 +3,7 @@
 //! Renders an [`InventoryDiff`] and computes nothing new. Markdown tables are capped so a
 //! comment stays within what GitLab and GitHub accept; the JSON is always complete.
 
-use super::{Change, ComponentRef, InventoryDiff, decision_name};
+use super::{Change, ComponentRef, InventoryDiff};
 use kataster_model::model::Finding;
 use kataster_model::output::terminal_field as safe;
 use std::fmt::Write;
@@ -89,7 +89,7 @@ fn table(d: &InventoryDiff) -> String {
             let _ = writeln!(
                 o,
                 "  {:<8} {:<40} {:<28} {:<20} {}",
-                decision_name(f.decision),
+                f.decision.as_str(),
                 safe(&f.component),
                 opt(&f.license),
                 safe(&f.rule),
@@ -181,7 +181,7 @@ fn markdown(d: &InventoryDiff) -> String {
     }
     let finding_row = |f: &Finding| {
         vec![
-            format!("**{}**", decision_name(f.decision)),
+            format!("**{}**", f.decision.as_str()),
             code(&f.name),
             code(f.version.as_deref().unwrap_or("-")),
             code(f.license.as_deref().unwrap_or("-")),

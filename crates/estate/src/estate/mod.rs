@@ -363,12 +363,7 @@ pub fn roll_up(inv: &mut Inventory) {
     }
     for f in &inv.findings {
         if let Some(root) = root_of.get(f.component.as_str()) {
-            *groups
-                .entry(root)
-                .or_default()
-                .findings
-                .entry(crate::diff::decision_name(f.decision).to_string())
-                .or_default() += 1;
+            *groups.entry(root).or_default().findings.entry(f.decision.as_str().to_string()).or_default() += 1;
         }
     }
     let summarize = |g: &Group| {

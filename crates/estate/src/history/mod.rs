@@ -234,7 +234,6 @@ impl History {
                 }
             }
             for r in &inv.repositories {
-                let status = serde_json::to_value(r.status).ok().and_then(|v| v.as_str().map(str::to_string));
                 repo.execute(params![
                     scan,
                     r.name,
@@ -242,7 +241,7 @@ impl History {
                     r.department,
                     r.owner,
                     r.criticality,
-                    status.unwrap_or_default(),
+                    r.status.as_str(),
                     r.summary.components as i64,
                     r.summary.diagnostics.get("error").copied().unwrap_or(0) as i64,
                 ])
@@ -269,8 +268,8 @@ impl History {
                     c.name,
                     c.version,
                     c.ecosystem,
-                    json_name(&c.kind),
-                    json_name(&c.scope),
+                    c.kind.as_str(),
+                    c.scope.as_str(),
                     c.purl,
                     c.declared_license,
                     c.concluded_license,
@@ -302,7 +301,7 @@ impl History {
                     f.name,
                     f.version,
                     f.license,
-                    crate::diff::decision_name(f.decision),
+                    f.decision.as_str(),
                     f.rule,
                     f.reason
                 ])
@@ -356,10 +355,6 @@ impl History {
         tx.commit().map_err(err)?;
         Ok(scan)
     }
-}
-
-fn json_name<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
 /// The license ids of a component per slot (`declared`, `license-file`, `detected`,

@@ -14,7 +14,7 @@ pub fn summarize(components: &[Component], files: &[FileRecord], diagnostics: &[
     let mut s = Summary { components: components.len() as u64, files: files.len() as u64, ..Default::default() };
     let (mut yes, mut no) = (0usize, 0usize);
     for c in components {
-        let kind = serde_json::to_value(c.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let kind = c.kind.as_str().to_string();
         *s.by_kind.entry(kind).or_default() += 1;
         *s.by_ecosystem.entry(c.ecosystem.clone()).or_default() += 1;
         let cat = c.classification.as_ref().map_or("unclassified", |k| k.category.as_str()).to_string();
@@ -33,7 +33,7 @@ pub fn summarize(components: &[Component], files: &[FileRecord], diagnostics: &[
     s.files_with_licenses = files.iter().filter(|f| !f.licenses.is_empty()).count() as u64;
     let mut d: BTreeMap<String, u64> = BTreeMap::new();
     for x in diagnostics {
-        let k = serde_json::to_value(x.severity).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let k = x.severity.as_str().to_string();
         *d.entry(k).or_default() += 1;
     }
     s.diagnostics = d;
