@@ -32,11 +32,45 @@ const MAX_DF: u32 = 400;
 const MIN_POSTED: usize = 4;
 /// A word this rare in a rule of a license off the SPDX list is a name (a vendor's, a
 /// product's) and must be matched.
-const NAME_DF: u32 = 3;
+const NAME_DF: u32 = 30;
+/// The share of a rule of a license off the SPDX list a match must hold at least: the
+/// catalogue keeps one vendor's terms and another's derived from them (GitLab's enterprise
+/// license and PostHog's), and only a close copy names one (as for long texts).
+const CATALOGUE_ONLY_COVERAGE: f32 = 0.95;
 /// Matched words further apart than this (in the file or in the rule) are two matches.
 const MAX_GAP: usize = 12;
 /// The matched words must be at least this share of the file region they span.
 const MIN_DENSITY: f32 = 0.75;
+/// Words of which every notice has one within `NEAR` words: only the parts of a file near
+/// them are searched (a large source file is searched around its header, not as a whole).
+const TRIGGERS: &[&str] = &[
+    "copyright",
+    "copyrighted",
+    "distribute",
+    "distributed",
+    "gpl",
+    "granted",
+    "lgpl",
+    "licence",
+    "licenced",
+    "license",
+    "licensed",
+    "licenses",
+    "licensing",
+    "liable",
+    "permission",
+    "permitted",
+    "redistribute",
+    "redistribution",
+    "terms",
+    "warranties",
+    "warranty",
+];
+const NEAR: usize = 150;
+/// At most this many alignment cells per file (rule words times window words): a file
+/// that holds the same header hundreds of times (an amalgamation of sources) is not
+/// aligned without end; the whole matches and the other detectors still read all of it.
+const MAX_CELLS: usize = 8_000_000;
 /// Words that tell licenses of one family apart: a match must hold each the rule has.
 const FAMILY_WORDS: &[&str] = &[
     "affero",
@@ -86,6 +120,8 @@ pub struct Index {
     posted: Vec<u32>,
     /// Per token id, in how many entries it occurs.
     df: Vec<u32>,
+    /// Per token id: a word every notice has near it (`TRIGGERS`).
+    trigger: Vec<bool>,
 }
 
 pub fn index() -> &'static Index {
@@ -133,25 +169,45 @@ fn distinct(toks: &[u32]) -> Vec<u32> {
 fn build(cat: &Catalogue) -> Index {
     let vocab = cat.vocab_len();
     let chosen: Vec<usize> = (0..cat.rules.len()).filter(|&i| approximable(cat, i)).collect();
+    // Distinct words per rule without sorting: a stamp per word says which rule saw it last.
+    let mut stamp = vec![u32::MAX; vocab];
+    let mut words_of: Vec<Vec<u32>> = Vec::with_capacity(chosen.len());
     let mut df = vec![0u32; vocab];
-    for &i in &chosen {
-        for t in distinct(cat.tokens_of(&cat.rules[i])) {
-            if let Some(n) = df.get_mut(t as usize) {
-                *n += 1;
+    for (n, &i) in chosen.iter().enumerate() {
+        let mut words = Vec::new();
+        for &t in cat.tokens_of(&cat.rules[i]) {
+            if let Some(s) = stamp.get_mut(t as usize)
+                && *s != n as u32
+            {
+                *s = n as u32;
+                words.push(t);
+                df[t as usize] += 1;
             }
         }
+        words_of.push(words);
     }
-    let family: Vec<u32> = FAMILY_WORDS.iter().filter_map(|w| cat.id(w)).collect();
-    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    let mut is_family = vec![false; vocab];
+    for t in FAMILY_WORDS.iter().filter_map(|w| cat.id(w)) {
+        is_family[t as usize] = true;
+    }
+    let has_digit: Vec<bool> = (0..vocab as u32).map(|t| cat.word(t).bytes().any(|b| b.is_ascii_digit())).collect();
+    // Postings by counting: how many entries each word has, then where each list starts.
+    let mut post_count = vec![0u32; vocab + 1];
+    let mut chosen_words: Vec<Vec<u32>> = Vec::with_capacity(chosen.len());
     let mut entries = Vec::with_capacity(chosen.len());
-    for &i in &chosen {
+    for (&i, mut words) in chosen.iter().zip(words_of) {
         let rule = &cat.rules[i];
         let toks = cat.tokens_of(rule);
-        let mut words = distinct(toks);
-        words.sort_by_key(|&t| (df.get(t as usize).copied().unwrap_or(0), t));
-        let rare = words.iter().filter(|&&t| df[t as usize] <= MAX_DF).count().max(MIN_POSTED).min(words.len());
-        let e = entries.len() as u32;
-        pairs.extend(words[..rare].iter().map(|&t| (t, e)));
+        let rare = words.iter().filter(|&&t| df[t as usize] <= MAX_DF).count();
+        if rare >= MIN_POSTED.min(words.len()) {
+            words.retain(|&t| df[t as usize] <= MAX_DF);
+        } else {
+            words.sort_by_key(|&t| (df[t as usize], t));
+            words.truncate(MIN_POSTED);
+        }
+        for &t in &words {
+            post_count[t as usize] += 1;
+        }
         let catalogue_only = cat.expression(rule).split(' ').all(|t| {
             t.starts_with("LicenseRef-") || matches!(t, "AND" | "OR" | "WITH") || t.starts_with('(') || t.ends_with(')')
         });
@@ -159,32 +215,41 @@ fn build(cat: &Catalogue) -> Index {
             .iter()
             .enumerate()
             .filter(|&(_, &t)| {
-                cat.word(t).bytes().any(|b| b.is_ascii_digit())
-                    || family.contains(&t)
-                    || (catalogue_only && df[t as usize] <= NAME_DF)
+                let t = t as usize;
+                has_digit[t] || is_family[t] || (catalogue_only && df[t] <= NAME_DF)
             })
             .map(|(p, _)| p as u16)
             .collect();
+        let need = need(rule.min_coverage, toks.len() as u32);
         entries.push(Entry {
             rule: i as u32,
-            need: need(rule.min_coverage, toks.len() as u32),
-            posted: rare as u32,
+            need: if catalogue_only { need.max(CATALOGUE_ONLY_COVERAGE) } else { need },
+            posted: words.len() as u32,
             mandatory,
         });
+        chosen_words.push(words);
     }
-    pairs.sort_unstable();
     let mut post_at = Vec::with_capacity(vocab + 1);
-    let mut posted = Vec::with_capacity(pairs.len());
-    let mut k = 0;
-    for t in 0..vocab as u32 {
-        post_at.push(posted.len() as u32);
-        while k < pairs.len() && pairs[k].0 == t {
-            posted.push(pairs[k].1);
-            k += 1;
+    let mut total = 0u32;
+    for &c in &post_count {
+        post_at.push(total);
+        total += c;
+    }
+    let mut fill = post_at.clone();
+    let mut posted = vec![0u32; total as usize];
+    for (e, words) in chosen_words.iter().enumerate() {
+        for &t in words {
+            let at = &mut fill[t as usize];
+            posted[*at as usize] = e as u32;
+            *at += 1;
         }
     }
-    post_at.push(posted.len() as u32);
-    Index { entries, post_at, posted, df }
+    post_at.truncate(vocab + 1);
+    let mut trigger = vec![false; vocab];
+    for t in TRIGGERS.iter().filter_map(|w| cat.id(w)) {
+        trigger[t as usize] = true;
+    }
+    Index { entries, post_at, posted, df, trigger }
 }
 
 impl Index {
@@ -197,16 +262,30 @@ impl Index {
 }
 
 /// Every approximate match of a rule in the file's token ids. `skip` names rules already
-/// found whole; the word ranges in `found` (license texts found already) are not searched.
+/// found whole; the word ranges in `found` (license texts found already) are not searched,
+/// and a window whose rare words lie (nine in ten) inside one of the `explained` ranges (long
+/// rules found whole) is not aligned.
 pub fn find(
     cat: &Catalogue,
     idx: &Index,
     ids: &[u32],
     found: &[(usize, usize)],
+    explained: &[(usize, usize)],
     skip: &dyn Fn(u32) -> bool,
 ) -> Vec<RuleMatch> {
     // The file's words by token id, each with its position.
-    let searched = |p: usize| !found.iter().any(|&(s, e)| s <= p && p < e);
+    // Near a trigger word, and not in a license text found already.
+    let mut near = vec![false; ids.len()];
+    let mut last_trigger: Option<usize> = None;
+    for (p, &t) in ids.iter().enumerate() {
+        if idx.trigger.get(t as usize).copied().unwrap_or(false) {
+            let from = last_trigger.map_or(p.saturating_sub(NEAR), |l| (l + NEAR + 1).max(p.saturating_sub(NEAR)));
+            let to = (p + NEAR + 1).min(ids.len());
+            near.get_mut(from.min(to)..to).into_iter().flatten().for_each(|n| *n = true);
+            last_trigger = Some(p);
+        }
+    }
+    let searched = |p: usize| near[p] && !found.iter().any(|&(s, e)| s <= p && p < e);
     let mut occ: Vec<(u32, u32)> = ids
         .iter()
         .enumerate()
@@ -243,6 +322,7 @@ pub fn find(
     touched.sort_unstable();
     let mut out = Vec::new();
     let mut table: Vec<u16> = Vec::new();
+    let mut cells = 0usize;
     for e in touched {
         let Some(entry) = idx.entries.get(e as usize) else { continue };
         let Some(rule) = cat.rules.get(entry.rule as usize) else { continue };
@@ -252,8 +332,10 @@ pub fn find(
         let toks = cat.tokens_of(rule);
         let len = toks.len() as u32;
         let misses = len - (entry.need * len as f32).ceil() as u32;
-        // Token-set overlap: enough of the posted words, then enough of all words.
-        if hits[e as usize] + misses < entry.posted {
+        // Token-set overlap: enough of the posted words (at least half of them), then
+        // enough of all words.
+        let h = hits[e as usize];
+        if h + misses < entry.posted || h * 2 < entry.posted {
             continue;
         }
         if toks.iter().filter(|&&t| !has(t)).count() as u32 > misses {
@@ -262,14 +344,34 @@ pub fn find(
         if entry.mandatory.iter().any(|&p| !toks.get(p as usize).is_some_and(|&t| has(t))) {
             continue;
         }
-        // Windows around the rule's rare words in the file.
+        // Windows where enough of the rule's rare words stand close together.
         let rare: Vec<u32> = distinct(toks).into_iter().filter(|&t| idx.df[t as usize] <= MAX_DF).collect();
         let anchors_of = if rare.is_empty() { distinct(toks) } else { rare };
-        let mut anchors: Vec<usize> =
-            anchors_of.iter().flat_map(|&t| positions(t).iter().map(|o| o.1 as usize)).collect();
+        let mut anchors: Vec<(usize, u32)> = anchors_of
+            .iter()
+            .enumerate()
+            .flat_map(|(k, &t)| positions(t).iter().map(move |o| (o.1 as usize, k as u32)))
+            .collect();
         anchors.sort_unstable();
-        for (lo, hi) in windows(&anchors, len as usize, ids.len()) {
+        let wanted = anchors_of.len().saturating_sub(misses as usize).max(1);
+        let sorted_toks = distinct(toks);
+        for (lo, hi) in windows(&anchors, anchors_of.len(), wanted, len as usize, ids.len()) {
             let Some(window) = ids.get(lo..hi) else { continue };
+            let a = anchors.partition_point(|x| x.0 < lo);
+            let b = anchors.partition_point(|x| x.0 < hi);
+            let inside = anchors[a..b].iter().filter(|x| explained.iter().any(|&(s, e)| s <= x.0 && x.0 < e)).count();
+            if inside * 10 >= (b - a) * 9 {
+                continue;
+            }
+            // Enough of the rule's words in the window, before aligning.
+            let inside = window.iter().filter(|t| sorted_toks.binary_search(t).is_ok()).count();
+            if (inside as u32) + misses < len {
+                continue;
+            }
+            cells += toks.len() * window.len();
+            if cells > MAX_CELLS {
+                return out;
+            }
             let pairs = align(toks, window, &mut table);
             if let Some(m) = judge(cat, rule, entry, &pairs) {
                 out.push(RuleMatch {
@@ -285,26 +387,45 @@ pub fn find(
     out
 }
 
-/// File windows to align a rule of `len` words in: clusters of anchor positions (no two
-/// more than `len` apart), widened by the rule's length on each side, merged where they
-/// overlap.
-fn windows(anchors: &[usize], len: usize, n: usize) -> Vec<(usize, usize)> {
+/// File windows to align a rule of `len` words in: the stretches where at least `wanted`
+/// of the rule's `kinds` rare words (anchors: file position and which word) stand within
+/// one and a half rule lengths; around them the stretch a dense match holding them can
+/// cover (four thirds of the rule's length back from the last, forward from the first),
+/// merged where they overlap, and cut into pieces of at most four rule lengths.
+fn windows(anchors: &[(usize, u32)], kinds: usize, wanted: usize, len: usize, n: usize) -> Vec<(usize, usize)> {
+    let width = len + len / 2;
+    let mut count = vec![0u32; kinds];
+    let mut present = 0;
     let mut out: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
-    while i < anchors.len() {
-        let mut j = i;
-        while j + 1 < anchors.len() && anchors[j + 1] - anchors[j] <= len {
-            j += 1;
+    for j in 0..anchors.len() {
+        let (pos, k) = anchors[j];
+        if let Some(c) = count.get_mut(k as usize) {
+            if *c == 0 {
+                present += 1;
+            }
+            *c += 1;
         }
-        let lo = anchors[i].saturating_sub(len);
-        let hi = (anchors[j] + len + 1).min(n);
-        match out.last_mut() {
-            Some(last) if last.1 >= lo => last.1 = last.1.max(hi),
-            _ => out.push((lo, hi)),
+        while pos - anchors[i].0 > width {
+            if let Some(c) = count.get_mut(anchors[i].1 as usize) {
+                *c -= 1;
+                if *c == 0 {
+                    present -= 1;
+                }
+            }
+            i += 1;
         }
-        i = j + 1;
+        if present >= wanted {
+            // A match holds the anchors and is dense: it spans at most `reach` words.
+            let reach = len + len / 3 + 1;
+            let lo = pos.saturating_sub(reach);
+            let hi = (anchors[i].0 + reach).max(pos + 1).min(n);
+            match out.last_mut() {
+                Some(last) if last.1 >= lo => last.1 = last.1.max(hi),
+                _ => out.push((lo, hi)),
+            }
+        }
     }
-    // A window is aligned at most three rule lengths at a time.
     let mut cut = Vec::with_capacity(out.len());
     for (lo, hi) in out {
         let step = 3 * len.max(1);
@@ -409,7 +530,7 @@ mod tests {
         let cat = catalogue::catalogue();
         let s = Stream::new(text);
         let ids = cat.ids_of(&s);
-        find(cat, index(), &ids, &[], &|_| false)
+        find(cat, index(), &ids, &[], &[], &|_| false)
             .into_iter()
             .map(|m| {
                 let r = &cat.rules[m.rule as usize];
