@@ -17,12 +17,17 @@ Sources, each labeled by something other than the detector:
             one license classifier;
   catalogue/ license files of npm packages under licenses that are not on the SPDX list
             (commercial component libraries, source-available licenses), labeled by
-            reading the file (CATALOGUE_LABELS).
+            reading the file (CATALOGUE_LABELS);
+  github/   the header lines of C and C++ sources of 12 projects on GitHub, at a pinned
+            commit each, labeled by reading the header (GITHUB_HEADERS): GNU notices that
+            name their project, ISC and zlib texts in comments, one-line grants, dual and
+            triple choices, a source-available header. Read from clones of the
+            repositories in a folder named by --git (DIR/owner+name or DIR/owner+name/repo).
 
 labels.json maps each file to {"kind", "expected"}: kind is license-file, header, noisy-text
 or negative; expected the SPDX ids the file states (empty for negatives).
 
-Usage: bench/detect_corpus.py [--npm] [--pypi] [--catalogue]   (from the repository root)
+Usage: bench/detect_corpus.py [--npm] [--pypi] [--catalogue] [--git DIR]   (from the repository root)
        bench/detect_corpus.py --only SECTION...   (rebuild those sections, keep the others)
 """
 import json, os, random, re, shutil, subprocess, sys, tarfile, tempfile, glob, zipfile
@@ -368,12 +373,58 @@ def negatives():
         put(f"negative/{rel}", read(s), "negative", [])
 
 
+# (owner/name, commit, path, lines, expected ids): the file's first lines (its header),
+# labeled from what the header says, not from the project's manifest (a project's files do
+# not all carry its license).
+GITHUB_HEADERS = [
+    ("tmux/tmux", "024f4698a227ac3ecf6b7e6019aeda4b98c3bbd1", "window-client.c", 17, ["ISC"]),
+    ("GNOME/glib", "d6092086558515ed6fa195b156cb9bdacc809f16", "glib/gnulib/verify.h", 16, ["LGPL-2.1-or-later"]),
+    ("boostorg/json", "6c4379c1edcd516999e024ef8ff6826966b01e05", "test/ryu/d2s_intrinsics_test.cpp", 16,
+     ["Apache-2.0", "BSL-1.0"]),
+    ("eclipse/mosquitto", "21648b931edbb6dfa832a7a8195b0353721e8256", "lib/actions.c", 15, ["BSD-3-Clause", "EPL-1.0"]),
+    ("glfw/glfw", "015f10717b52c08e66b5f073d0ce8bdb6893a0ad", "src/wl_monitor.c", 25, ["Zlib"]),
+    ("mirror/busybox", "1caca34aa67b2f267d0049d17e5430ca9c58ac3f", "libbb/pidfile.c", 8, ["GPL-2.0-or-later"]),
+    ("libuv/libuv", "43666cac100f0ab3d9e55ee2151e4e8c1dd904d4", "src/idna.h", 14, ["ISC"]),
+    ("mpv-player/mpv", "03cb3327bda82728e07de07b97871ae7de2ea0c0", "video/out/filter_kernels.h", 10,
+     ["BSD-3-Clause", "LGPL-2.1-or-later"]),
+    ("redis/redis", "06b30e20389c7e9ad19fd448cbbaf1984d165804", "src/redisassert.h", 16,
+     ["AGPL-3.0-only", "LicenseRef-scancode-rsalv2", "SSPL-1.0"]),
+    ("xiph/flac", "0395dac13f87a0eb1837e4b67ab6d3732054f823", "src/metaflac/utils.h", 17, ["GPL-2.0-or-later"]),
+    ("openldap/openldap", "073232bbc7ac1be475e6e6bd7fafdf10b120f818", "contrib/slapd-modules/samba4/vernum.c", 16,
+     ["OLDAP-2.8"]),
+    ("mpv-player/mpv", "0112143fdaae0a6264d9e02355e9dc0ca4f7741c", "misc/charset_conv.c", 20, ["GPL-2.0-or-later"]),
+    ("libsdl-org/SDL", "0bd77a5b93494ca88bfd1a86fe106e7bb1d90133", "src/video/yuv2rgb/yuv_rgb_sse_func.h", 2,
+     ["BSD-3-Clause"]),
+]
+
+
+def github():
+    if "--git" not in sys.argv:
+        sys.exit("the github section needs --git DIR (clones named owner+name)")
+    base = sys.argv[sys.argv.index("--git") + 1]
+    for repo, commit, path, lines, expected in GITHUB_HEADERS:
+        name = repo.replace("/", "+")
+        gitdir = next(d for d in (os.path.join(base, name, "repo"), os.path.join(base, name)) if os.path.isdir(d))
+        text = subprocess.run(["git", "-C", gitdir, "show", f"{commit}:{path}"], capture_output=True,
+                              check=True).stdout.decode("utf-8", "replace")
+        put(f"github/{name}/{path.replace('/', '__')}", "".join(text.splitlines(True)[:lines]), "header", expected)
+
+
 SECTIONS = {"crates": crates, "npm": npm, "noisy": noisy, "negative": negatives, "npm-src": npm_sources,
-            "pypi": pypi, "catalogue": catalogue}
+            "pypi": pypi, "catalogue": catalogue, "github": github}
 
 
 def main():
-    only = sys.argv[sys.argv.index("--only") + 1:] if "--only" in sys.argv else None
+    only = None
+    if "--only" in sys.argv:
+        only = []
+        for a in sys.argv[sys.argv.index("--only") + 1:]:
+            if a.startswith("-"):
+                break
+            only.append(a)
+        unknown = [sec for sec in only if sec not in SECTIONS]
+        if unknown:
+            sys.exit(f"unknown sections: {unknown}")
     if only:
         # Rebuild the named sections, keep the other sections' files and labels as they are.
         with open(os.path.join(OUT, "labels.json")) as f:
@@ -403,6 +454,8 @@ def main():
             pypi()
         if "--catalogue" in sys.argv:
             catalogue()
+        if "--git" in sys.argv:
+            github()
     for rel, expected in OVERRIDES.items():
         if rel in labels:
             labels[rel]["expected"] = expected

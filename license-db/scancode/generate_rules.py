@@ -12,26 +12,34 @@ text) and writes:
                  (format below)
   licenses.tsv   the catalogue's license metadata, one line per license, sorted by key
 
-Tokens are the words of kataster's word stream (src/detect/lines.rs): comment leaders and
+Tokens are the words of kataster's word stream (crates/detect/src/lines.rs): comment leaders and
 closers stripped per line, lower case letters and digits, `.` between digits and a `+`
 ending a word kept, URLs and <e-mail> addresses dropped. The Rust side checks that it
 reads the same words (a unit test tokenizes the embedded identifiers' texts again).
 
-Left out: rules flagged `is_false_positive` (they name no license), deprecated rules and
-licenses, rules that consist of URLs only (the stream drops URLs), and the rules and texts of
+Rules flagged `is_false_positive` are kept without an expression (flag 256): text that
+reads like a license statement and is not one; a match of such a rule suppresses the
+findings inside it. Rules that consist of URLs only (the stream drops URLs) are written in
+a section of their own, as the URLs. Required phrases (the parts of a rule's text between
+`{{` and `}}`, which a match must hold whole) are kept as token spans.
+
+Left out: deprecated rules and licenses, and the rules and texts of
 the generic and unknown keys (`is_generic`, `is_unknown`, category "Unstated License":
 warranty disclaimers, "see license", "unknown license reference"), which name no license
 and for which kataster has its own markers.
 
 Format of rules.bin (after zlib), integers as unsigned LEB128 varints, strings as a
 varint byte length and UTF-8:
-  magic "KSCR1\\n", catalogue version string,
+  magic "KSCR2\\n", catalogue version string,
   word count, words (ids by falling frequency, then by word),
-  expression count, expressions (SPDX ids or LicenseRef-scancode-KEY, AND/OR/WITH),
-  rule count, per rule: identifier, expression index, flags byte, minimum coverage
-  byte (0 = whole rule), relevance byte, token count, token ids.
+  expression count, expressions (SPDX ids or LicenseRef-scancode-KEY, AND/OR/WITH; the
+  empty expression of false-positive rules),
+  rule count, per rule: identifier, expression index, flags (varint), minimum coverage
+  byte (0 = none stated), relevance byte, token count, token ids, required phrase count,
+  per required phrase its first token and its token count,
+  URL rule count, per URL rule: identifier, expression index, flags (varint), the URL.
 Flags: 1 license text, 2 notice, 4 reference, 8 tag, 16 intro, 32 clue,
-  64 required phrase, 128 continuous.
+  64 required phrase, 128 continuous, 256 false positive.
 
 Usage:  python3 license-db/scancode/generate_rules.py [--wheel PATH]
 Standard library only (pip is run as a program).
@@ -42,6 +50,7 @@ import collections
 import hashlib
 import io
 import pathlib
+import re
 import subprocess
 import sys
 import tempfile
@@ -65,7 +74,11 @@ FLAGS = [
     ("is_license_clue", 32),
     ("is_required_phrase", 64),
     ("is_continuous", 128),
+    ("is_false_positive", 256),
 ]
+# Stand-ins for the required-phrase braces while a rule's text is cut into words.
+OPEN, CLOSE = "kataster0phrase0open", "kataster0phrase0close"
+URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"'()\[\]{}]+", re.I)
 
 LEADERS = ["<!--", "/**", "/*!", "/*", "//!", "///", "//", "(*", "{-", "--", "#", "*", ";", "%", "!", "'",
            '"""', "'''", ">", "|", "dnl ", "REM ", "rem ", "@REM ", "::"]
@@ -154,7 +167,7 @@ def starts_url(s, i):
 
 
 def words(text):
-    """The words of kataster's stream (src/detect/lines.rs, Stream::push_line)."""
+    """The words of kataster's stream (crates/detect/src/lines.rs, Stream::push_line)."""
     out = []
     for raw in text.split("\n"):
         line = strip_comment(raw.rstrip("\r"))
@@ -179,6 +192,34 @@ def words(text):
         if cur:
             out.append("".join(cur))
     return out
+
+
+def phrase_words(body):
+    """The words of a rule's text and its required phrases as (first token, token count).
+    The spans are dropped where the braces would change how a line is read."""
+    plain = words(body)
+    if "{{" not in body:
+        return plain, []
+    marked = words(body.replace("{{", f" {OPEN} ").replace("}}", f" {CLOSE} "))
+    out, spans, start = [], [], None
+    for w in marked:
+        if w == OPEN:
+            start = len(out)
+        elif w == CLOSE:
+            if start is not None and len(out) > start:
+                spans.append((start, len(out) - start))
+            start = None
+        else:
+            out.append(w)
+    if out != plain:
+        return plain, []
+    return plain, spans
+
+
+def url_of(body):
+    """The first URL of a rule that is URLs only, without trailing punctuation."""
+    m = URL.search(body)
+    return m.group(0).rstrip(".,;:") if m else None
 
 
 def varint(n):
@@ -241,7 +282,8 @@ def main():
                 return None
         return " ".join(out).replace("( ", "(").replace(" )", ")")
 
-    rules = []  # (identifier, expression, flags, min_cov, relevance, words)
+    rules = []  # (identifier, expression, flags, min_cov, relevance, words, required phrases)
+    url_rules = []  # (identifier, expression, flags, url)
     skipped = collections.Counter()
     for key, body in sorted(texts.items()):
         meta = licenses[key]
@@ -253,16 +295,22 @@ def main():
             skipped["empty"] += 1
             continue
         cov = int(meta.get("minimum_coverage") or 0)
-        rules.append((f"{key}.LICENSE", license_id(key), 1, cov, 100, w))
+        rules.append((f"{key}.LICENSE", license_id(key), 1, cov, 100, w, []))
     for name in names:
         if not name.startswith(DATA + "rules/") or not name.endswith(".RULE"):
             continue
         meta, body = front_matter(wheel.read(name).decode("utf-8", "replace"))
-        if yes(meta, "is_false_positive"):
-            skipped["false-positive"] += 1
-            continue
+        ident = name.rsplit("/", 1)[1]
         if yes(meta, "is_deprecated"):
             skipped["deprecated"] += 1
+            continue
+        flags = sum(bit for f, bit in FLAGS if yes(meta, f))
+        if flags & 256:
+            w = words(body)
+            if w:
+                rules.append((ident, "", flags, 0, 100, w, []))
+            else:
+                skipped["false-positive-without-words"] += 1
             continue
         expr = expression(meta.get("license_expression") or "")
         if expr == "generic":
@@ -271,22 +319,25 @@ def main():
         if not expr:
             skipped["no-expression"] += 1
             continue
-        w = words(body)
+        w, spans = phrase_words(body)
         if not w:
-            skipped["empty"] += 1
+            url = url_of(body)
+            if url:
+                url_rules.append((ident, expr, flags, url))
+            else:
+                skipped["empty"] += 1
             continue
-        flags = sum(bit for f, bit in FLAGS if yes(meta, f))
         cov = int(meta.get("minimum_coverage") or 0)
         rel = int(meta.get("relevance") or 100)
-        rules.append((name.rsplit("/", 1)[1], expr, flags, min(cov, 100), min(rel, 100), w))
+        rules.append((ident, expr, flags, min(cov, 100), min(rel, 100), w, spans))
 
     freq = collections.Counter(t for r in rules for t in r[5])
     vocab = sorted(freq, key=lambda t: (-freq[t], t))
     ids = {t: i for i, t in enumerate(vocab)}
-    exprs = sorted({r[1] for r in rules})
+    exprs = sorted({r[1] for r in rules} | {u[1] for u in url_rules})
     eids = {e: i for i, e in enumerate(exprs)}
 
-    out = bytearray(b"KSCR1\n")
+    out = bytearray(b"KSCR2\n")
     out += string(f"{PACKAGE} {VERSION}")
     out += varint(len(vocab))
     for t in vocab:
@@ -295,10 +346,16 @@ def main():
     for e in exprs:
         out += string(e)
     out += varint(len(rules))
-    for ident, expr, flags, cov, rel, w in rules:
-        out += string(ident) + varint(eids[expr]) + bytes([flags, cov, rel]) + varint(len(w))
+    for ident, expr, flags, cov, rel, w, spans in rules:
+        out += string(ident) + varint(eids[expr]) + varint(flags) + bytes([cov, rel]) + varint(len(w))
         for t in w:
             out += varint(ids[t])
+        out += varint(len(spans))
+        for first, n in spans:
+            out += varint(first) + varint(n)
+    out += varint(len(url_rules))
+    for ident, expr, flags, url in url_rules:
+        out += string(ident) + varint(eids[expr]) + varint(flags) + string(url)
     (HERE / "rules.bin.z").write_bytes(zlib.compress(bytes(out), 9))
 
     lines = [
@@ -317,7 +374,9 @@ def main():
                 m.get("homepage_url") or "-", " ".join(urls) or "-", flags or "-"]
         lines.append("\t".join(str(c).replace("\t", " ") if c != [] else "-" for c in cols))
     (HERE / "licenses.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"{len(rules)} rules ({sum(1 for r in rules if r[0].endswith('.LICENSE'))} license texts), "
+    print(f"{len(rules)} rules ({sum(1 for r in rules if r[0].endswith('.LICENSE'))} license texts, "
+          f"{sum(1 for r in rules if r[2] & 256)} false positives, "
+          f"{sum(1 for r in rules if r[6])} with required phrases), {len(url_rules)} URL rules, "
           f"{len(vocab)} words, {len(exprs)} expressions, {sum(len(r[5]) for r in rules)} tokens; "
           f"left out: {dict(sorted(skipped.items()))}; rules.bin.z {(HERE / 'rules.bin.z').stat().st_size} bytes")
 

@@ -18,13 +18,17 @@ use std::sync::OnceLock;
 /// The embedded index (zlib of the format described in `generate_rules.py`).
 const DATA: &[u8] = include_bytes!("../../../license-db/scancode/rules.bin.z");
 
-pub const TEXT: u8 = 1;
-pub const NOTICE: u8 = 2;
-pub const REFERENCE: u8 = 4;
-pub const TAG: u8 = 8;
-pub const INTRO: u8 = 16;
-pub const CLUE: u8 = 32;
-pub const REQUIRED_PHRASE: u8 = 64;
+pub const TEXT: u16 = 1;
+pub const NOTICE: u16 = 2;
+pub const REFERENCE: u16 = 4;
+pub const TAG: u16 = 8;
+pub const INTRO: u16 = 16;
+pub const CLUE: u16 = 32;
+pub const REQUIRED_PHRASE: u16 = 64;
+/// The rule must match as one run of words, with nothing inserted.
+pub const CONTINUOUS: u16 = 128;
+/// Text that reads like a license statement and is not one (no expression).
+pub const FALSE_POSITIVE: u16 = 256;
 
 /// Rules shorter than this many words (at least 3, the key's length) are not matched on
 /// their own: a bare "MIT" or "GPL" in code is not a license statement.
@@ -39,6 +43,9 @@ const MIN_SPDX_RULE: u32 = 8;
 /// Rules of licenses off the SPDX list need more: their short names ("visual idiot")
 /// are common words.
 const MIN_CATALOGUE_ONLY: u32 = 12;
+/// False-positive rules shorter than this (two words: "lgpl tpo") are not looked for: a
+/// region that short holds no finding.
+const MIN_FALSE_POSITIVE: u32 = 3;
 /// A word the catalogue does not know.
 pub const UNKNOWN_WORD: u32 = u32::MAX;
 
@@ -73,12 +80,24 @@ pub struct Rule {
     /// The catalogue's file name (`mit_12.RULE`, `ag-grid-enterprise.LICENSE`).
     pub ident: Box<str>,
     expr: u32,
-    pub flags: u8,
-    /// Percent of the rule that must match (0: all of it).
+    pub flags: u16,
+    /// Percent of the rule that must match (0: the rule states none).
     pub min_coverage: u8,
     pub relevance: u8,
     start: u32,
     len: u32,
+    /// Where the rule's required phrases start in `Catalogue::phrases`, and how many.
+    phrases_at: u32,
+    phrases_len: u16,
+}
+
+/// A rule whose text is a license URL.
+pub struct UrlRule {
+    pub ident: Box<str>,
+    expr: u32,
+    pub flags: u16,
+    /// The URL as `url_key` normalizes it.
+    pub key: Box<str>,
 }
 
 pub struct Catalogue {
@@ -89,17 +108,28 @@ pub struct Catalogue {
     exprs: Vec<Box<str>>,
     pub rules: Vec<Rule>,
     tokens: Vec<u32>,
+    /// Required phrases of all rules: first token (within the rule) and token count.
+    phrases: Vec<(u32, u32)>,
     /// Rules matched exactly, by the key of their first tokens.
     starts: FastMap<u64, Vec<u32>>,
+    /// False-positive rules, by the key of their first tokens.
+    false_starts: FastMap<u64, Vec<u32>>,
+    pub urls: Vec<UrlRule>,
+    /// URL rules by their normalized URL.
+    url_keys: FastMap<Box<str>, u32>,
 }
 
-/// A whole rule found in a file.
+/// A rule found in a file, whole or (`approx.rs`) approximately.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ExactMatch {
+pub struct RuleMatch {
     pub rule: u32,
     /// Word range in the stream.
     pub start_word: usize,
     pub end_word: usize,
+    /// Words of the rule matched (all of them for a whole match).
+    pub matched: u32,
+    /// Share of the rule's words matched (1 for a whole match).
+    pub coverage: f32,
 }
 
 pub fn catalogue() -> &'static Catalogue {
@@ -138,6 +168,17 @@ impl<'a> Reader<'a> {
         Ok(b)
     }
 
+    /// A rule's identifier, expression index (below `exprs`) and flags.
+    fn rule_head(&mut self, exprs: usize) -> Result<(Box<str>, u32, u16), String> {
+        let ident: Box<str> = self.string()?.into();
+        let expr = self.varint()?;
+        if expr as usize >= exprs {
+            return Err(format!("{ident}: bad expression index"));
+        }
+        let flags = u16::try_from(self.varint()?).map_err(|_| format!("{ident}: bad flags"))?;
+        Ok((ident, expr, flags))
+    }
+
     fn string(&mut self) -> Result<&'a str, String> {
         let n = self.varint()? as usize;
         let s = self.b.get(self.at..self.at + n).ok_or("truncated")?;
@@ -159,7 +200,7 @@ pub fn load(compressed: &[u8]) -> Result<Catalogue, String> {
     let mut raw = Vec::new();
     flate2::read::ZlibDecoder::new(compressed).read_to_end(&mut raw).map_err(|e| e.to_string())?;
     let mut r = Reader { b: &raw, at: 0 };
-    if raw.get(..6) != Some(b"KSCR1\n".as_slice()) {
+    if raw.get(..6) != Some(b"KSCR2\n".as_slice()) {
         return Err("not a kataster rule index".into());
     }
     r.at = 6;
@@ -180,13 +221,10 @@ pub fn load(compressed: &[u8]) -> Result<Catalogue, String> {
     let n = r.varint()? as usize;
     let mut rules = Vec::with_capacity(n);
     let mut tokens = Vec::new();
+    let mut phrases = Vec::new();
     for _ in 0..n {
-        let ident: Box<str> = r.string()?.into();
-        let expr = r.varint()?;
-        if expr as usize >= exprs.len() {
-            return Err(format!("{ident}: bad expression index"));
-        }
-        let (flags, min_coverage, relevance) = (r.byte()?, r.byte()?, r.byte()?);
+        let (ident, expr, flags) = r.rule_head(exprs.len())?;
+        let (min_coverage, relevance) = (r.byte()?, r.byte()?);
         let len = r.varint()?;
         let start = tokens.len() as u32;
         for _ in 0..len {
@@ -196,16 +234,53 @@ pub fn load(compressed: &[u8]) -> Result<Catalogue, String> {
             }
             tokens.push(t);
         }
-        rules.push(Rule { ident, expr, flags, min_coverage, relevance, start, len });
+        let phrases_at = phrases.len() as u32;
+        let n = r.varint()?;
+        for _ in 0..n {
+            let (first, count) = (r.varint()?, r.varint()?);
+            if u64::from(first) + u64::from(count) > u64::from(len) {
+                return Err(format!("{ident}: bad required phrase"));
+            }
+            phrases.push((first, count));
+        }
+        let phrases_len = u16::try_from(n).map_err(|_| format!("{ident}: too many phrases"))?;
+        rules.push(Rule { ident, expr, flags, min_coverage, relevance, start, len, phrases_at, phrases_len });
     }
-    let mut cat = Catalogue { version, words, vocab, exprs, rules, tokens, starts: FastMap::default() };
-    let mut starts: FastMap<u64, Vec<u32>> = FastMap::default();
+    let n = r.varint()? as usize;
+    let mut urls = Vec::with_capacity(n);
+    let mut url_keys = FastMap::default();
+    for _ in 0..n {
+        let (ident, expr, flags) = r.rule_head(exprs.len())?;
+        let key: Box<str> = url_key(r.string()?).into();
+        // Of two rules with one URL, the first (by file name) stays.
+        url_keys.entry(key.clone()).or_insert(urls.len() as u32);
+        urls.push(UrlRule { ident, expr, flags, key });
+    }
+    let mut cat = Catalogue {
+        version,
+        words,
+        vocab,
+        exprs,
+        rules,
+        tokens,
+        phrases,
+        starts: FastMap::default(),
+        false_starts: FastMap::default(),
+        urls,
+        url_keys,
+    };
+    let (mut starts, mut false_starts): (FastMap<u64, Vec<u32>>, FastMap<u64, Vec<u32>>) = Default::default();
     for (i, rule) in cat.rules.iter().enumerate() {
-        if exact_matchable(rule, cat.expression(rule)) {
+        if rule.flags & FALSE_POSITIVE != 0 {
+            if rule.len >= MIN_FALSE_POSITIVE {
+                false_starts.entry(key(cat.tokens_of(rule))).or_default().push(i as u32);
+            }
+        } else if exact_matchable(rule, cat.expression(rule)) {
             starts.entry(key(cat.tokens_of(rule))).or_default().push(i as u32);
         }
     }
     cat.starts = starts;
+    cat.false_starts = false_starts;
     Ok(cat)
 }
 
@@ -232,7 +307,11 @@ impl Catalogue {
             exprs: Vec::new(),
             rules: Vec::new(),
             tokens: Vec::new(),
+            phrases: Vec::new(),
             starts: FastMap::default(),
+            false_starts: FastMap::default(),
+            urls: Vec::new(),
+            url_keys: FastMap::default(),
         }
     }
 
@@ -261,24 +340,114 @@ impl Catalogue {
         stream.words().map(|w| self.words.get(w).copied().unwrap_or(UNKNOWN_WORD)).collect()
     }
 
+    /// The required phrases of a rule: first token within the rule and token count.
+    pub fn phrases_of(&self, rule: &Rule) -> &[(u32, u32)] {
+        let at = rule.phrases_at as usize;
+        self.phrases.get(at..at + usize::from(rule.phrases_len)).unwrap_or(&[])
+    }
+
+    /// The token id of a word, if the catalogue knows it.
+    pub fn id(&self, word: &str) -> Option<u32> {
+        self.words.get(word).copied()
+    }
+
+    /// The license expression of a URL rule.
+    pub fn url_expression(&self, rule: &UrlRule) -> &str {
+        self.exprs.get(rule.expr as usize).map(|e| &**e).unwrap_or("")
+    }
+
+    /// The URL rule for a URL found in a file, if the catalogue has one.
+    pub fn url_rule(&self, url: &str) -> Option<&UrlRule> {
+        self.url_keys.get(url_key(url).as_str()).and_then(|&i| self.urls.get(i as usize))
+    }
+
     /// Every whole rule in the file's words, in one pass: at each position the rules whose
     /// first tokens match are compared in full.
-    pub fn exact(&self, ids: &[u32]) -> Vec<ExactMatch> {
+    pub fn exact(&self, ids: &[u32]) -> Vec<RuleMatch> {
+        self.whole(ids, &self.starts)
+    }
+
+    /// Every whole false-positive rule in the file's words.
+    pub fn false_positives(&self, ids: &[u32]) -> Vec<RuleMatch> {
+        self.whole(ids, &self.false_starts)
+    }
+
+    fn whole(&self, ids: &[u32], starts: &FastMap<u64, Vec<u32>>) -> Vec<RuleMatch> {
         let mut out = Vec::new();
         for (i, head) in ids.windows(3).enumerate() {
             if head.contains(&UNKNOWN_WORD) {
                 continue;
             }
-            let Some(cands) = self.starts.get(&key(head)) else { continue };
+            let Some(cands) = starts.get(&key(head)) else { continue };
             for &c in cands {
                 let Some(rule) = self.rules.get(c as usize) else { continue };
                 let toks = self.tokens_of(rule);
                 if ids.get(i..i + toks.len()) == Some(toks) {
-                    out.push(ExactMatch { rule: c, start_word: i, end_word: i + toks.len() });
+                    out.push(RuleMatch {
+                        rule: c,
+                        start_word: i,
+                        end_word: i + toks.len(),
+                        matched: toks.len() as u32,
+                        coverage: 1.0,
+                    });
                 }
             }
         }
         out
+    }
+}
+
+/// The URLs in a line: from `http://`, `https://`, `ftp://` or `www.` to the next space,
+/// quote or bracket.
+pub fn urls_in(line: &str) -> impl Iterator<Item = &str> + '_ {
+    let lower = line.to_ascii_lowercase();
+    let mut starts = Vec::new();
+    let mut at = 0;
+    while let Some(p) = ["http://", "https://", "ftp://", "www."]
+        .iter()
+        .filter_map(|pat| lower.get(at..).and_then(|r| r.find(pat)))
+        .min()
+    {
+        let start = at + p;
+        let end = line[start..]
+            .find(|c: char| c.is_whitespace() || "\"'<>()[]{}`|,".contains(c))
+            .map(|e| start + e)
+            .unwrap_or(line.len());
+        starts.push((start, end));
+        at = end.max(start + 1);
+    }
+    starts.into_iter().filter_map(move |(s, e)| line.get(s..e))
+}
+
+/// A URL as the URL rules are looked up: lower case, without scheme, `www.`, a trailing
+/// `/`, an `index.html`, or a `.html`, `.htm`, `.php` or `.txt` ending, and without the
+/// punctuation that ends a sentence or a markup attribute.
+pub fn url_key(url: &str) -> String {
+    let mut u = url.trim().trim_end_matches(['.', ',', ';', ':', '"', '\'', ')', ']', '>', '`']).to_ascii_lowercase();
+    for scheme in ["https://", "http://", "ftp://"] {
+        if let Some(rest) = u.strip_prefix(scheme) {
+            u = rest.to_string();
+            break;
+        }
+    }
+    if let Some(rest) = u.strip_prefix("www.") {
+        u = rest.to_string();
+    }
+    if let Some(cut) = u.find(['#', '?']) {
+        u.truncate(cut);
+    }
+    loop {
+        let before = u.len();
+        u = u.trim_end_matches('/').to_string();
+        for end in ["index.html", ".html", ".htm", ".php", ".txt"] {
+            if let Some(rest) = u.strip_suffix(end) {
+                u = rest.to_string();
+                break;
+            }
+        }
+        if u.len() == before {
+            return u;
+        }
     }
 }
 

@@ -8,6 +8,7 @@
 //! matcher off files with nothing license-like in them. Detectors never read files, never
 //! look at a file's name to invent a finding, and never panic on input.
 
+pub mod approx;
 pub mod catalogue;
 mod copyright;
 pub mod lines;
@@ -49,6 +50,10 @@ pub const EMITTED_LICENSE_REFS: &[&str] = &[
 use kataster_model::license::refs::{
     COMMERCIAL, EULA, PROPRIETARY, PUBLIC_DOMAIN, SEE_LICENSE_FILE as SEE_FILE, UNKNOWN,
 };
+
+/// A rule found whole with this many words explains its region: the approximate matcher
+/// does not align windows that lie in it.
+const LONG_RULE: u32 = 20;
 
 /// What the detectors found in one file.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -131,10 +136,14 @@ pub fn warm_up() {
     // Once per process: an estate scan calls this for every repository.
     static STARTED: std::sync::Once = std::sync::Once::new();
     STARTED.call_once(|| {
+        // Two threads: the SPDX texts and the rules beside the catalogue and its indexes.
         std::thread::spawn(|| {
             text::index();
-            text::catalogue_index();
             rules::warm_up();
+        });
+        std::thread::spawn(|| {
+            approx::index();
+            text::catalogue_index();
         });
     });
 }
@@ -157,8 +166,7 @@ pub fn detect(_path: &str, text: &str) -> FileEvidence {
     }
     let mut found: Vec<LicenseFinding> = if pf.tag { tags(text) } else { Vec::new() };
     if pf.license || pf.text {
-        let tagged = !found.is_empty();
-        found.extend(licenses(text, pf, tagged));
+        licenses(text, pf, &mut found);
     }
     found.sort_by(|a, b| {
         (a.start_line, a.end_line, &a.expression, a.method as u8).cmp(&(
@@ -173,8 +181,11 @@ pub fn detect(_path: &str, text: &str) -> FileEvidence {
     ev
 }
 
-/// Findings from texts, notices, references, URLs and markers, with overlaps resolved.
-fn licenses(text: &str, pf: Prefilter, tagged: bool) -> Vec<LicenseFinding> {
+/// Findings from texts, notices, references, URLs and markers, with overlaps resolved,
+/// added to the tags found already; findings inside text the catalogue knows as a false
+/// positive (the tags too) are dropped.
+fn licenses(text: &str, pf: Prefilter, found: &mut Vec<LicenseFinding>) {
+    let tagged = !found.is_empty();
     let stream = Stream::new(text);
     let to_finding = |h: Hit| {
         let (start_line, end_line) = match h.span {
@@ -208,11 +219,22 @@ fn licenses(text: &str, pf: Prefilter, tagged: bool) -> Vec<LicenseFinding> {
         };
         if m.exception { exceptions.push(f) } else { texts.push(f) }
     }
-    // 1b. Whole rules of the catalogue, the longest where they overlap.
+    // 1b. Rules of the catalogue, whole and approximate, the longest where they overlap.
     let cat = catalogue::catalogue();
+    let ids = cat.ids_of(&stream);
+    let mut rule_matches = cat.exact(&ids);
+    if pf.license || pf.text {
+        let whole: std::collections::HashSet<u32> = rule_matches.iter().map(|m| m.rule).collect();
+        // Regions a text explains are not searched again; windows a long rule found whole
+        // explains are not aligned.
+        let in_texts: Vec<(usize, usize)> = matches.iter().map(|m| (m.start_word, m.end_word)).collect();
+        let explained: Vec<(usize, usize)> =
+            rule_matches.iter().filter(|m| m.matched >= LONG_RULE).map(|m| (m.start_word, m.end_word)).collect();
+        rule_matches.extend(approx::find(cat, approx::index(), &ids, &in_texts, &explained, &|r| whole.contains(&r)));
+    }
     let mut exact: Vec<LicenseFinding> = Vec::new();
     let mut raw_lines: Option<Vec<&str>> = None;
-    for m in longest(cat.exact(&cat.ids_of(&stream))) {
+    for m in longest(rule_matches) {
         let Some(rule) = cat.rules.get(m.rule as usize) else { continue };
         let method = if rule.flags & catalogue::TEXT != 0 {
             Method::Text
@@ -226,7 +248,7 @@ fn licenses(text: &str, pf: Prefilter, tagged: bool) -> Vec<LicenseFinding> {
             start_line: stream.word_line(m.start_word),
             end_line: stream.word_line(m.end_word.saturating_sub(1)),
             method,
-            confidence: f32::from(rule.relevance) / 100.0,
+            confidence: (f32::from(rule.relevance) * m.coverage).round() / 100.0,
             rule: rule.ident.to_string(),
         };
         if texts.iter().any(|t| t.start_line <= f.start_line && f.end_line <= t.end_line) {
@@ -305,6 +327,12 @@ fn licenses(text: &str, pf: Prefilter, tagged: bool) -> Vec<LicenseFinding> {
             _ => markers.push(f),
         }
     }
+    // The catalogue's license URLs where kataster's own URL rules know none on the line.
+    for f in catalogue_urls(cat, text) {
+        if !in_text(&f) && !urls.iter().any(|u| u.start_line == f.start_line) {
+            urls.push(f);
+        }
+    }
     // A bare GNU text says nothing of later versions; a notice beside it does.
     for t in texts.iter_mut() {
         let Some(stem) = t.expression.strip_suffix("-only") else { continue };
@@ -318,7 +346,9 @@ fn licenses(text: &str, pf: Prefilter, tagged: bool) -> Vec<LicenseFinding> {
     let mut out: Vec<LicenseFinding> = texts;
     out.extend(notices);
     out.extend(refs);
-    urls.retain(|u| !out.iter().any(|f| overlaps(f, u, 3)));
+    // A URL beside a finding that names its license accompanies that header; a URL of
+    // another license (the MIT page under an LGPL notice) is a license of its own.
+    urls.retain(|u| !out.iter().any(|f| overlaps(f, u, 3) && names_all(&f.expression, &u.expression)));
     out.extend(urls);
     // Exceptions join the license they modify.
     for mut e in exceptions {
@@ -349,13 +379,77 @@ fn licenses(text: &str, pf: Prefilter, tagged: bool) -> Vec<LicenseFinding> {
             out.extend(unknown(&stream));
         }
     }
+    // Text the catalogue knows for a false positive (a license named in passing, a
+    // build file listing license names) holds no finding.
+    let false_positives: Vec<(u32, u32, usize)> = cat
+        .false_positives(&ids)
+        .into_iter()
+        .map(|m| (stream.word_line(m.start_word), stream.word_line(m.end_word - 1), m.end_word - m.start_word))
+        .collect();
+    if !false_positives.is_empty() {
+        let inside = |f: &LicenseFinding| {
+            false_positives.iter().any(|&(s, e, words)| {
+                s <= f.start_line && f.end_line <= e && words * 2 >= stream.words_on_lines(f.start_line, f.end_line)
+            })
+        };
+        out.retain(|f| !inside(f));
+        found.retain(|f| !inside(f));
+    }
     // A vendor's named license says more than the generic wording of its agreement.
     if out.iter().any(|f| f.rule.starts_with("vendor-")) {
         out.retain(|f| {
             f.rule.starts_with("vendor-") || ![COMMERCIAL, EULA, PROPRIETARY].contains(&f.expression.as_str())
         });
     }
+    found.extend(out);
+}
+
+/// License URLs the catalogue knows (a URL with a path: a bare host is a homepage), one
+/// finding per line. Lines holding `"` or `=` are manifest or config fields.
+fn catalogue_urls(cat: &catalogue::Catalogue, text: &str) -> Vec<LicenseFinding> {
+    let mut out = Vec::new();
+    if memchr::memmem::find(text.as_bytes(), b"://").is_none()
+        && memchr::memmem::find(text.as_bytes(), b"www.").is_none()
+    {
+        return out;
+    }
+    for (i, raw) in text.lines().enumerate() {
+        let line = lines::line_view(raw);
+        if !(line.contains("://") || line.contains("www.")) || field_line(&line) {
+            continue;
+        }
+        for url in catalogue::urls_in(&line) {
+            let Some(rule) = cat.url_rule(url) else { continue };
+            let expression = cat.url_expression(rule);
+            if expression.is_empty() || !rule.key.contains('/') {
+                continue;
+            }
+            let n = i as u32 + 1;
+            out.push(LicenseFinding {
+                expression: expression.to_string(),
+                start_line: n,
+                end_line: n,
+                method: Method::Url,
+                confidence: 0.8,
+                rule: rule.ident.to_string(),
+            });
+            break;
+        }
+    }
     out
+}
+
+/// Does `expr` name every license `of` names (GNU ids without `-only` / `-or-later`, which a
+/// URL cannot tell apart)?
+fn names_all(expr: &str, of: &str) -> bool {
+    let ids = |e: &str| -> Vec<String> {
+        e.split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+            .filter(|t| !t.is_empty() && !matches!(*t, "AND" | "OR" | "WITH"))
+            .map(|t| t.trim_end_matches("-only").trim_end_matches("-or-later").to_string())
+            .collect()
+    };
+    let have = ids(expr);
+    ids(of).iter().all(|i| have.contains(i))
 }
 
 /// The family of an expression's first license: `GPL` of `GPL-1.0-or-later`.
@@ -369,10 +463,17 @@ fn field_line(line: &str) -> bool {
     line.contains('"') || line.contains('=')
 }
 
-/// Of overlapping whole-rule matches the longest, then the more relevant, stays.
-fn longest(mut found: Vec<catalogue::ExactMatch>) -> Vec<catalogue::ExactMatch> {
-    found.sort_by_key(|m| (std::cmp::Reverse(m.end_word - m.start_word), m.start_word, m.rule));
-    let mut kept: Vec<catalogue::ExactMatch> = Vec::new();
+/// Of overlapping rule matches the one that matched most words stays; of equals, the
+/// whole match, then the one with the higher share of its rule, then the first.
+fn longest(mut found: Vec<catalogue::RuleMatch>) -> Vec<catalogue::RuleMatch> {
+    found.sort_by(|a, b| {
+        b.matched
+            .cmp(&a.matched)
+            .then(b.coverage.total_cmp(&a.coverage))
+            .then(a.start_word.cmp(&b.start_word))
+            .then(a.rule.cmp(&b.rule))
+    });
+    let mut kept: Vec<catalogue::RuleMatch> = Vec::new();
     for m in found {
         if !kept.iter().any(|k| k.start_word < m.end_word && m.start_word < k.end_word) {
             kept.push(m);
@@ -621,6 +722,82 @@ mod tests {
         assert_eq!(exprs(lgpl), vec!["LGPL-2.1-or-later"]);
         let epl = "// This program and the accompanying materials are made available under the\n// terms of the Eclipse Public License v. 2.0 which is available at\n// http://www.eclipse.org/legal/epl-2.0.\n";
         assert_eq!(exprs(epl), vec!["EPL-2.0"]);
+    }
+
+    /// FFmpeg's LGPL header with another project's name: no rule of the catalogue holds it
+    /// whole, the approximate matcher finds the notice with its rule and its lines.
+    #[test]
+    fn a_real_header_with_another_project_name_is_found_by_its_rule() {
+        let header = "/*\n * Copyright (c) 2021 Jane Roe\n *\n * This file is part of Frobnicator.\n *\n * Frobnicator is free software; you can redistribute it and/or\n * modify it under the terms of the GNU Lesser General Public\n * License as published by the Free Software Foundation; either\n * version 2.1 of the License, or (at your option) any later version.\n *\n * Frobnicator is distributed in the hope that it will be useful,\n * but WITHOUT ANY WARRANTY; without even the implied warranty of\n * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU\n * Lesser General Public License for more details.\n *\n * You should have received a copy of the GNU Lesser General Public\n * License along with Frobnicator; if not, write to the Free Software\n * Foundation, Inc., 51 Franklin Street, Fifth Floor, Boston, MA 02110-1301 USA\n */\n\n#include \"frob.h\"\n";
+        let d = detect("frob.c", header);
+        assert_eq!(d.licenses.len(), 1, "{:?}", d.licenses);
+        let f = &d.licenses[0];
+        assert_eq!((f.expression.as_str(), f.method), ("LGPL-2.1-or-later", Method::Notice), "{f:?}");
+        assert!(f.rule.starts_with("lgpl-2.1-plus") && f.rule.ends_with(".RULE"), "{f:?}");
+        assert!(f.start_line <= 6 && f.end_line >= 17 && f.end_line <= 18, "{f:?}");
+        assert!(f.confidence < 1.0, "{f:?}");
+        // No rule of the catalogue is in the header whole over those lines.
+        let cat = catalogue::catalogue();
+        let stream = Stream::new(header);
+        let whole = cat.exact(&cat.ids_of(&stream));
+        assert!(
+            !whole.iter().any(|m| stream.word_line(m.start_word) <= 6 && stream.word_line(m.end_word - 1) >= 17),
+            "a whole rule covers the header"
+        );
+        // Rewrapped, with a word more, it is the same notice.
+        let rewrapped = "# This file is part of Frobnicator. Frobnicator is free software; you can\n# redistribute it and/or modify it under the terms of the GNU Lesser General Public License\n# as published by the Free Software Foundation; either version 2.1 of the License, or (at your\n# option) any later version. Frobnicator is distributed in the sincere hope that it will be useful,\n# but WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or FITNESS\n# FOR A PARTICULAR PURPOSE.  See the GNU Lesser General Public License for more details.\n";
+        let f = found(rewrapped);
+        assert_eq!(f, vec![("LGPL-2.1-or-later".to_string(), Method::Notice, 1, 6)]);
+    }
+
+    /// A version differs: the approximate matcher does not take a rule of another version.
+    #[test]
+    fn a_changed_version_is_not_matched_approximately() {
+        let v3 = "Frobnicator is free software; you can redistribute it and/or modify it under the terms of the GNU Lesser General Public License as published by the Free Software Foundation; either version 7 of the License, or (at your option) any later version.\n";
+        let cat = catalogue::catalogue();
+        let ids = cat.ids_of(&Stream::new(v3));
+        // Rules that state a version are matched only with their version: every word of the
+        // rule with a digit is in the text.
+        for m in approx::find(cat, approx::index(), &ids, &[], &[], &|_| false) {
+            let rule = &cat.rules[m.rule as usize];
+            for &t in cat.tokens_of(rule) {
+                let w = cat.word(t);
+                assert!(!w.bytes().any(|b| b.is_ascii_digit()) || ids.contains(&t), "{} needs {w}", rule.ident);
+            }
+        }
+        // With the version of a rule, the rule is found.
+        let v21 = v3.replace("version 7", "version 2.1");
+        let ids = cat.ids_of(&Stream::new(&v21));
+        let near: Vec<&str> = approx::find(cat, approx::index(), &ids, &[], &[], &|_| false)
+            .iter()
+            .map(|m| cat.expression(&cat.rules[m.rule as usize]))
+            .collect();
+        assert!(near.contains(&"LGPL-2.1-or-later"), "{near:?}");
+    }
+
+    /// Text the catalogue knows as a false positive holds no finding; the same words outside
+    /// it are a reference.
+    #[test]
+    fn a_false_positive_rule_suppresses_the_findings_inside_it() {
+        let script = "echo \"Please replace the Apache license header comment text with:\"\necho \"SPDX-License-Identifier: Apache-2.0\"\n";
+        assert_eq!(exprs(script), Vec::<String>::new());
+        assert_eq!(exprs("echo \"SPDX-License-Identifier: Apache-2.0\"\n"), vec!["Apache-2.0"]);
+        let history = script;
+        let cat = catalogue::catalogue();
+        let fp = cat.false_positives(&cat.ids_of(&Stream::new(history)));
+        assert!(fp.iter().any(|m| cat.rules[m.rule as usize].ident.starts_with("false-positive")), "{fp:?}");
+    }
+
+    /// A license URL the catalogue knows and kataster's URL rules do not.
+    #[test]
+    fn catalogue_url_rules_complement_the_url_rule() {
+        let f = detect("x", "// See https://choosealicense.com/licenses/ecl-2.0/ for the terms.\n").licenses;
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!((f[0].expression.as_str(), f[0].method, f[0].start_line), ("ECL-2.0", Method::Url, 1));
+        assert!(f[0].rule.ends_with(".RULE"), "{f:?}");
+        // kataster's own URL rule keeps its line.
+        let f = detect("x", "// http://www.apache.org/licenses/LICENSE-2.0\n").licenses;
+        assert_eq!(f.iter().map(|f| f.rule.as_str()).collect::<Vec<_>>(), vec!["license-url"]);
     }
 
     #[test]

@@ -196,6 +196,13 @@ impl Stream {
         (self.line_at(start), self.line_at(end.saturating_sub(1).max(start)))
     }
 
+    /// Number of words on lines `first..=last`.
+    pub fn words_on_lines(&self, first: u32, last: u32) -> usize {
+        let a = self.words.partition_point(|w| w.1 < first);
+        let b = self.words.partition_point(|w| w.1 <= last);
+        b.saturating_sub(a)
+    }
+
     /// Byte offset in `text` of word `w` (or the end of the text).
     pub fn word_offset(&self, w: usize) -> usize {
         self.words.get(w).map(|x| x.0 as usize).unwrap_or(self.text.len())
