@@ -356,7 +356,8 @@ pub fn find(
         anchors.sort_unstable();
         let wanted = anchors_of.len().saturating_sub(misses as usize).max(1);
         let sorted_toks = distinct(toks);
-        let masks = Masks::new(toks);
+        // Built for the first window that reaches the alignment, not for every candidate.
+        let mut masks: Option<Masks> = None;
         for (lo, hi) in windows(&anchors, anchors_of.len(), wanted, len as usize, ids.len()) {
             let Some(window) = ids.get(lo..hi) else { continue };
             let a = anchors.partition_point(|x| x.0 < lo);
@@ -376,7 +377,7 @@ pub fn find(
             }
             // The longest common subsequence bounds what any alignment matches: a window
             // that cannot hold enough of the rule is not aligned.
-            if (masks.lcs_len(window, &mut lanes) as u32) + misses < len {
+            if (masks.get_or_insert_with(|| Masks::new(toks)).lcs_len(window, &mut lanes) as u32) + misses < len {
                 continue;
             }
             let pairs = align(toks, window, &mut table);
@@ -493,7 +494,15 @@ impl Masks {
                 *vi = s | (*vi & !m);
             }
         }
-        (0..self.len).filter(|&i| v[i / 64] >> (i % 64) & 1 == 0).count()
+        // Zeros among the rule's bits; the last lane's bits past the rule do not count.
+        let tail = self.len % 64;
+        v.iter()
+            .enumerate()
+            .map(|(i, &x)| {
+                let live = if i + 1 == w && tail != 0 { (1u64 << tail) - 1 } else { !0 };
+                (!x & live).count_ones() as usize
+            })
+            .sum()
     }
 }
 
