@@ -235,7 +235,7 @@ pub struct SourceArgs<'a> {
 }
 
 /// An ecosystem's license look-up in the package caches and install folders of one root.
-pub trait Source: Send + Sync {
+pub trait Source: std::any::Any + Send + Sync {
     /// The folders outside the root it reads (they join the fence).
     fn dirs(&self) -> Vec<&Path>;
     /// The license (and parties) of one package, if a cache holds it.
@@ -285,6 +285,13 @@ impl Offline {
     pub fn lookup(&self, q: &Query) -> Option<Resolution> {
         let (_, source) = self.sources.iter().find(|(e, _)| *e == q.ecosystem)?;
         source.lookup(q, &self.fence)
+    }
+
+    /// The source of `ecosystem` as its own type, for what only that ecosystem does (the
+    /// POMs of Maven's local repositories).
+    pub fn source<T: Source>(&self, ecosystem: &str) -> Option<&T> {
+        let (_, source) = self.sources.iter().find(|(e, _)| *e == ecosystem)?;
+        (source.as_ref() as &dyn std::any::Any).downcast_ref::<T>()
     }
 }
 
@@ -371,11 +378,10 @@ pub fn resolve(components: &mut [Component], roots: &[RootRef], opts: &ResolveOp
             // Versions a parent POM or an imported BOM manages, before licenses are looked up.
             let o = Offline::new(root.path, opts, env);
             let registry = opts.online.then(|| online::Registry::new(opts, env));
-            let a = source_args(root.path, maven::RESOLVER.ecosystem, opts, env);
-            let local = maven::MavenSource::new(&a.extra, a.defaults, a.env);
-            let src =
-                maven::PomSources { root: root.path, fence: &o.fence, local: &local, registry: registry.as_ref() };
-            maven::fill_managed_versions(components, root.label, &src);
+            if let Some(local) = o.source::<maven::MavenSource>(maven::RESOLVER.ecosystem) {
+                let src = maven::PomSources { root: root.path, fence: &o.fence, local, registry: registry.as_ref() };
+                maven::fill_managed_versions(components, root.label, &src);
+            }
             offline = Some(o);
         }
         let wanted: Vec<usize> = components
