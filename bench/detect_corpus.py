@@ -93,7 +93,8 @@ CATALOGUE_LABELS = {
 labels = {}
 
 # Labels corrected by reading the file: the manifest states the package's license, these
-# files state more (or something else) themselves.
+# files state more, less or something else themselves (a header that only points to a
+# license file states no license: empty).
 OVERRIDES = {
     # Tom Wu's license, which the SPDX list names MIT-Wu.
     "npm/jsbn-1.1.0/LICENSE": ["MIT-Wu"],
@@ -112,6 +113,90 @@ OVERRIDES = {
     "pypi/pillow/PIL__BlpImagePlugin.py": ["CC0-1.0"],
     "pypi/pillow/PIL__DdsImagePlugin.py": ["CC0-1.0"],
     "pypi/pillow/PIL__FtexImagePlugin.py": ["CC0-1.0"],
+    # Headers that only point to a license file and name no license: ICU4X's "see the file called
+    # LICENSE at the top level of the ICU4X source tree", "See LICENSE for details", "For license
+    # information, see LICENSE.TXT", "See the LICENSE file at the top-level directory", "see LICENSE
+    # file for terms and conditions", "See LICENSE file for terms of use", Django's "distributed under
+    # the same license as the Django package".
+    "crates/icu_collections-2.4.0/src__char16trie__mod.rs": [],
+    "crates/icu_collections-2.4.0/src__char16trie__trie.rs": [],
+    "crates/icu_locale_core-2.4.0/src__data.rs": [],
+    "crates/icu_locale_core-2.4.0/src__databake.rs": [],
+    "crates/icu_normalizer-2.4.0/src__harfbuzz.rs": [],
+    "crates/icu_normalizer-2.4.0/src__lib.rs": [],
+    "crates/icu_normalizer_data-2.4.0/src__lib.rs": [],
+    "crates/icu_properties-2.4.0/src__bidi.rs": [],
+    "crates/icu_properties-2.4.0/src__code_point_map.rs": [],
+    "crates/icu_properties_data-2.4.0/src__lib.rs": [],
+    "crates/icu_provider-2.4.0/src__baked.rs": [],
+    "crates/icu_provider-2.4.0/src__baked__zerotrie.rs": [],
+    "crates/litemap-0.8.3/src__databake.rs": [],
+    "crates/litemap-0.8.3/src__lib.rs": [],
+    "crates/potential_utf-0.1.6/src__lib.rs": [],
+    "crates/potential_utf-0.1.6/src__uchar.rs": [],
+    "crates/tinystr-0.8.5/src__ascii.rs": [],
+    "crates/tinystr-0.8.5/src__asciibyte.rs": [],
+    "crates/writeable-0.6.4/src__cmp.rs": [],
+    "crates/writeable-0.6.4/src__concat.rs": [],
+    "crates/yoke-0.8.4/src__cartable_ptr.rs": [],
+    "crates/yoke-0.8.4/src__either.rs": [],
+    "crates/yoke-derive-0.8.4/src__lib.rs": [],
+    "crates/yoke-derive-0.8.4/src__lifetimes.rs": [],
+    "crates/zerofrom-0.1.8/src__lib.rs": [],
+    "crates/zerofrom-0.1.8/src__macro_impls.rs": [],
+    "crates/zerofrom-derive-0.1.8/src__lib.rs": [],
+    "crates/zerofrom-derive-0.1.8/src__visitor.rs": [],
+    "crates/zerotrie-0.2.5/src__builder__branch_meta.rs": [],
+    "crates/zerotrie-0.2.5/src__builder__dense.rs": [],
+    "crates/zerovec-0.11.9/src__cow.rs": [],
+    "crates/zerovec-0.11.9/src__hashmap__algorithms.rs": [],
+    "crates/zerovec-derive-0.11.7/src__lib.rs": [],
+    "crates/zerovec-derive-0.11.7/src__make_ule.rs": [],
+    "crates/granit-parser-2.2.0/src__lib.rs": [],
+    "crates/subtle-2.6.1/src__lib.rs": [],
+    "pypi/django/django__conf__locale__ar_DZ__formats.py": [],
+    "pypi/django/django__conf__locale__ar__formats.py": [],
+    "pypi/django/django__conf__locale__az__formats.py": [],
+    "pypi/nltk/nltk____init__.py": [],
+    "pypi/nltk/nltk__app____init__.py": [],
+    "pypi/nltk/nltk__app__chartparser_app.py": [],
+    "pypi/pyparsing/pyparsing____init__.py": [],
+    "pypi/twisted/twisted____init__.py": [],
+    "pypi/twisted/twisted____main__.py": [],
+    "pypi/twisted/twisted___threads____init__.py": [],
+    "npm-src/diff-9.0.0/libcjs__index.js": [],
+    "npm-src/diff-9.0.0/libesm__index.js": [],
+    "npm-src/jsbn-1.1.0/index.js": [],
+    # Headers that speak of a license without stating the file's: OpenLayers' OSM source names the
+    # OpenStreetMap licence page of the tiles it attributes; setuptools' bdist_wheel imports
+    # _safe_license_file.
+    "npm-src/ol-10.11.0/source__OSM.d.ts": [],
+    "npm-src/ol-10.11.0/source__OSM.js": [],
+    "pypi/setuptools/setuptools__command__bdist_wheel.py": [],
+    # Dual-licensed packages whose header names one of the licenses or fewer than the package:
+    # clap's "Licensed under the MIT license"; encoding_rs and unicode-normalization state Apache-2.0
+    # OR MIT (the package's BSD-3-Clause and Unicode-3.0 cover data files); JSZip's pako code "released
+    # under the MIT license".
+    "crates/clap-4.6.9/src__lib.rs": ["MIT"],
+    "crates/clap_builder-4.6.7/src__lib.rs": ["MIT"],
+    "crates/encoding_rs-0.8.44/src__ascii.rs": ["Apache-2.0", "MIT"],
+    "crates/encoding_rs-0.8.44/src__big5.rs": ["Apache-2.0", "MIT"],
+    "crates/unicode-normalization-0.1.26/src__decompose.rs": ["Apache-2.0", "MIT"],
+    "crates/unicode-normalization-0.1.26/src__lib.rs": ["Apache-2.0", "MIT"],
+    "npm-src/jszip-3.10.2/lib__crc32.js": ["MIT"],
+    "npm-src/jszip-3.10.2/lib__utf8.js": ["MIT"],
+    # The header states another license than the package's: Ansible's AnsiballZ wrapper is the
+    # BSD-2-Clause text ("this templatable string only, is BSD licensed"); highlight.js's Nord
+    # style says "License: MIT"; NumPy's files name "the NumPy License", which is BSD-3-Clause.
+    "pypi/ansible_core/ansible___internal___ansiballz___wrapper.py": ["BSD-2-Clause"],
+    "npm-src/highlight.js-11.12.0/styles__nord.css": ["MIT"],
+    "pypi/numpy/numpy__distutils__cpuinfo.py": ["BSD-3-Clause"],
+    "pypi/numpy/numpy__f2py____init__.py": ["BSD-3-Clause"],
+    "pypi/numpy/numpy__f2py___isocbind.py": ["BSD-3-Clause"],
+    # Paramiko's header grants LGPL 2.1 "or (at your option) any later version".
+    "pypi/paramiko/paramiko____init__.py": ["LGPL-2.1-or-later"],
+    "pypi/paramiko/paramiko__agent.py": ["LGPL-2.1-or-later"],
+    "pypi/paramiko/paramiko__auth_handler.py": ["LGPL-2.1-or-later"],
 }
 # Bundled third-party code carries its own license, not the package's.
 VENDORED = re.compile(r"(^|/)(_?vendor(ed)?|third_party|extern(al)?s?|node_modules)/")
