@@ -18,7 +18,7 @@ Sources, each labeled by something other than the detector:
   catalogue/ license files of npm packages under licenses that are not on the SPDX list
             (commercial component libraries, source-available licenses), labeled by
             reading the file (CATALOGUE_LABELS);
-  github/   the header lines of sources of 72 projects on GitHub (C, C++, Java, Kotlin,
+  github/   the header lines of sources of 74 projects on GitHub (C, C++, Java, Kotlin,
             Python, JavaScript/TypeScript, Go, Rust, PHP, C#, Ruby, shell, SQL, PowerShell),
             at a pinned commit each, labeled by reading the header (GITHUB_HEADERS): GNU
             notices in their many wordings, exceptions (Classpath, Universal FOSS, MySQL's
