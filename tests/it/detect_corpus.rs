@@ -89,11 +89,11 @@ fn corpus_precision_and_recall() {
     for m in &misses {
         println!("miss: {m}");
     }
-    assert!(precision >= 0.98, "precision {precision:.3}");
+    assert!(precision >= PRECISION, "precision {precision:.3}");
     for (m, t) in &per_method {
         let n = t.right + t.wrong;
         let p = t.right as f64 / n.max(1) as f64;
-        assert!(n < 20 || p >= 0.98, "{m}: precision {p:.3} over {n} findings");
+        assert!(n < 20 || p >= PRECISION_PER_METHOD, "{m}: precision {p:.3} over {n} findings");
     }
     let recall = |k: &str| per_kind.get(k).map(|(f, e)| *f as f64 / (*e).max(1) as f64).unwrap_or(0.0);
     assert!(recall("license-file") >= RECALL_LICENSE_FILE, "license-file recall {:.3}", recall("license-file"));
@@ -103,15 +103,24 @@ fn corpus_precision_and_recall() {
     assert_eq!(per_method.values().map(|t| t.wrong).sum::<u32>(), wrong);
 }
 
+// Overall, and per method with 20 or more findings (URLs: 0.951). The GitHub headers bring findings the
+// matcher gets wrong: source-available notices read as the open license whose frame they
+// borrow (Confluent as CDDL-1.0, Databend's Elastic License as Apache-2.0), "All rights
+// reserved" as the proprietary marker, "a BSD-style license ... in the LICENSE file" as
+// BSD-3-Clause (docs/detection.md, Accuracy).
+const PRECISION: f64 = 0.95;
+const PRECISION_PER_METHOD: f64 = 0.94;
 const RECALL_LICENSE_FILE: f64 = 0.97;
 const RECALL_NOISY: f64 = 0.88;
-// Headers are labeled with their crate's license; about a fifth only point to a LICENSE file
-// ("see LICENSE"), which is reported as a pointer, not as the crate's license.
-// npm and PyPI headers more often name the license only in words kataster's grammar and
-// the catalogue do not hold ("see LICENSE", ":license: BSD, see LICENSE for details").
-const RECALL_HEADER: f64 = 0.74;
-// License files under licenses not on the SPDX list (commercial, source-available).
-const RECALL_CATALOGUE: f64 = 0.6;
+// Headers are labeled by reading them where they come from GitHub or were corrected (a header
+// that only points to a LICENSE file states no license), otherwise with their package's
+// license. npm and PyPI headers often name the license only in words kataster's grammar and
+// the catalogue do not hold (":license: BSD, see LICENSE for details").
+const RECALL_HEADER: f64 = 0.89;
+// License files and headers under licenses not on the SPDX list (commercial,
+// source-available): the Timescale, Redpanda Community, Redis and Six Labors headers are not
+// found.
+const RECALL_CATALOGUE: f64 = 0.35;
 
 /// The license files commercial component vendors ship (`fixtures/detect/commercial/`) name
 /// their vendor's license, not a generic commercial, EULA, proprietary or unknown one.
