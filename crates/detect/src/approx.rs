@@ -11,6 +11,7 @@
 //! survives; `mod.rs` resolves the matches with the exact ones.
 
 use super::catalogue::{self, Catalogue, RuleMatch, UNKNOWN_WORD};
+use kataster_model::license::db::db as license_db;
 use std::sync::OnceLock;
 
 /// Rules of fewer words are matched exactly or not at all.
@@ -37,6 +38,13 @@ const NAME_DF: u32 = 30;
 /// catalogue keeps one vendor's terms and another's derived from them (GitLab's enterprise
 /// license and PostHog's), and only a close copy names one (as for long texts).
 const CATALOGUE_ONLY_COVERAGE: f32 = 0.95;
+/// A word in the names of at most this many licenses of the catalogue names a license
+/// ("Elastic", "Confluent", "Functional", "Slicer"), unless it is common in
+/// the rules (`NAME_DF`).
+const NAME_LICENSES: u32 = 4;
+/// Words before a match read with it for license names: the "Licensed under the X
+/// License" that precedes boilerplate a rule holds without it.
+const NAME_BEFORE: usize = 12;
 /// Matched words further apart than this (in the file or in the rule) are two matches.
 const MAX_GAP: usize = 12;
 /// The matched words must be at least this share of the file region they span.
@@ -122,6 +130,13 @@ pub struct Index {
     df: Vec<u32>,
     /// Per token id: a word every notice has near it (`TRIGGERS`).
     trigger: Vec<bool>,
+    /// Per token id: a word that names a license (`NAME_LICENSES`).
+    name_word: Vec<bool>,
+    /// "or", "and", "copyright": where the words before a match stop being read for its
+    /// name (another license offered beside it, a copyright holder's name).
+    stop_names: Vec<u32>,
+    /// "license" and "licence".
+    license_word: Vec<u32>,
 }
 
 pub fn index() -> &'static Index {
@@ -186,6 +201,7 @@ fn build(cat: &Catalogue) -> Index {
         }
         words_of.push(words);
     }
+    let name_word = name_words(cat, &df);
     let mut is_family = vec![false; vocab];
     for t in FAMILY_WORDS.iter().filter_map(|w| cat.id(w)) {
         is_family[t as usize] = true;
@@ -198,6 +214,17 @@ fn build(cat: &Catalogue) -> Index {
     for (&i, mut words) in chosen.iter().zip(words_of) {
         let rule = &cat.rules[i];
         let toks = cat.tokens_of(rule);
+        // A notice that holds no word of its license's name, no family name and no version
+        // ("See COPYRIGHT.txt. Unless required by applicable law ..." for the 3D Slicer
+        // license, whose name is in a URL the catalogue ignores) is boilerplate that reads
+        // the same under any name: it is matched whole or not at all.
+        let own_names = own_names(cat, rule, &name_word);
+        if rule.flags & catalogue::TEXT == 0
+            && !own_names.is_empty()
+            && !toks.iter().any(|&t| own_names.contains(&t) || is_family[t as usize] || has_digit[t as usize])
+        {
+            continue;
+        }
         let rare = words.iter().filter(|&&t| df[t as usize] <= MAX_DF).count();
         if rare >= MIN_POSTED.min(words.len()) {
             words.retain(|&t| df[t as usize] <= MAX_DF);
@@ -249,7 +276,46 @@ fn build(cat: &Catalogue) -> Index {
     for t in TRIGGERS.iter().filter_map(|w| cat.id(w)) {
         trigger[t as usize] = true;
     }
-    Index { entries, post_at, posted, df, trigger }
+    let stop_names = ["or", "and", "copyright"].iter().filter_map(|w| cat.id(w)).collect();
+    let license_word = ["license", "licence"].iter().filter_map(|w| cat.id(w)).collect();
+    Index { entries, post_at, posted, df, trigger, name_word, stop_names, license_word }
+}
+
+/// The lower-case words of a license's name, without version numbers.
+fn name_parts(name: &str) -> impl Iterator<Item = String> + '_ {
+    name.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !w.chars().any(|c| c.is_ascii_digit()))
+        .map(str::to_lowercase)
+}
+
+/// Per token id: whether the word names a license: it is in the names of at most
+/// `NAME_LICENSES` licenses of the database and in at most `NAME_DF` rules.
+fn name_words(cat: &Catalogue, df: &[u32]) -> Vec<bool> {
+    let mut licenses = vec![0u32; cat.vocab_len()];
+    for entry in license_db().licenses.values() {
+        let mut words: Vec<u32> = name_parts(&entry.name).filter_map(|w| cat.id(&w)).collect();
+        words.sort_unstable();
+        words.dedup();
+        for t in words {
+            licenses[t as usize] += 1;
+        }
+    }
+    licenses.iter().zip(df).map(|(&n, &d)| n > 0 && n <= NAME_LICENSES && d <= NAME_DF).collect()
+}
+
+/// The name words (`name_words`) of the licenses a rule names.
+fn own_names(cat: &Catalogue, rule: &catalogue::Rule, name_word: &[bool]) -> Box<[u32]> {
+    let db = license_db();
+    let mut own: Vec<u32> = cat
+        .expression(rule)
+        .split([' ', '(', ')'])
+        .filter_map(|id| db.license(id))
+        .flat_map(|e| name_parts(&e.name).filter_map(|w| cat.id(&w)).collect::<Vec<_>>())
+        .filter(|&t| name_word.get(t as usize).copied().unwrap_or(false))
+        .collect();
+    own.sort_unstable();
+    own.dedup();
+    own.into_boxed_slice()
 }
 
 impl Index {
@@ -381,7 +447,9 @@ pub fn find(
                 continue;
             }
             let pairs = align(toks, window, &mut table);
-            if let Some(m) = judge(cat, rule, entry, &pairs) {
+            if let Some(m) = judge(cat, rule, entry, &pairs)
+                && !names_another(cat, idx, rule, ids, lo + m.0, lo + m.1)
+            {
                 out.push(RuleMatch {
                     rule: entry.rule,
                     start_word: lo + m.0,
@@ -393,6 +461,42 @@ pub fn find(
         }
     }
     out
+}
+
+/// Whether a match of `rule` on the file's words `start..end` stands under another
+/// license's name: a word naming a license the rule neither holds nor names, inside the
+/// match or in the words before it up to an "or", "and" or "copyright" (boilerplate of one license
+/// under another's name: "Licensed under the Confluent Community License; you may not use
+/// this file except ..." is not the CDDL notice that reads the same after its name, while
+/// "the SSPL or the GNU Affero General Public License" still names the AGPL).
+pub fn names_another(
+    cat: &Catalogue,
+    idx: &Index,
+    rule: &catalogue::Rule,
+    ids: &[u32],
+    start: usize,
+    end: usize,
+) -> bool {
+    let rule_words = distinct(cat.tokens_of(rule));
+    let own = own_names(cat, rule, &idx.name_word);
+    // A name word of a license the rule does not name, followed by "license" within
+    // three words (a person's or a project's name that a license is also called by is not
+    // read as that license).
+    let foreign = |p: usize| {
+        let t = ids[p];
+        idx.name_word.get(t as usize).copied().unwrap_or(false)
+            && rule_words.binary_search(&t).is_err()
+            && !own.contains(&t)
+            && ids
+                .get(p + 1..(p + 4).min(ids.len()))
+                .is_some_and(|next| next.iter().any(|w| idx.license_word.contains(w)))
+    };
+    let end = end.min(ids.len());
+    (start.min(end)..end).any(foreign)
+        || (start.saturating_sub(NAME_BEFORE)..start.min(end))
+            .rev()
+            .take_while(|&p| !idx.stop_names.contains(&ids[p]))
+            .any(foreign)
 }
 
 /// File windows to align a rule of `len` words in: the stretches where at least `wanted`

@@ -223,6 +223,14 @@ fn licenses(text: &str, pf: Prefilter, found: &mut Vec<LicenseFinding>) {
     let cat = catalogue::catalogue();
     let ids = cat.ids_of(&stream);
     let mut rule_matches = cat.exact(&ids);
+    // A notice or reference found whole under another license's name is that license's
+    // boilerplate (text rules read as their license whatever precedes them).
+    rule_matches.retain(|m| {
+        cat.rules.get(m.rule as usize).is_some_and(|rule| {
+            rule.flags & catalogue::TEXT != 0
+                || !approx::names_another(cat, approx::index(), rule, &ids, m.start_word, m.end_word)
+        })
+    });
     if pf.license || pf.text {
         let whole: std::collections::HashSet<u32> = rule_matches.iter().map(|m| m.rule).collect();
         // Regions a text explains are not searched again; windows a long rule found whole
@@ -798,6 +806,36 @@ mod tests {
         // kataster's own URL rule keeps its line.
         let f = detect("x", "// http://www.apache.org/licenses/LICENSE-2.0\n").licenses;
         assert_eq!(f.iter().map(|f| f.rule.as_str()).collect::<Vec<_>>(), vec!["license-url"]);
+    }
+
+    #[test]
+    fn boilerplate_under_another_license_name_is_that_license() {
+        let distinct = |text: &str| {
+            exprs(text).into_iter().collect::<std::collections::BTreeSet<_>>().into_iter().collect::<Vec<_>>()
+        };
+        // Apache's boilerplate under the Elastic License's name (Databend's header).
+        let elastic = "// Copyright 2023 Databend Cloud\n//\n// Licensed under the Elastic License, Version 2.0 (the \"License\");\n// you may not use this file except in compliance with the License.\n// You may obtain a copy of the License at\n//\n//     https://www.elastic.co/licensing/elastic-license\n//\n// Unless required by applicable law or agreed to in writing, software\n// distributed under the License is distributed on an \"AS IS\" BASIS,\n// WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.\n// See the License for the specific language governing permissions and\n// limitations under the License.\n";
+        assert_eq!(distinct(elastic), vec!["Elastic-2.0"]);
+        // The same boilerplate under the Confluent Community License is not the CDDL notice
+        // that reads alike after its own name.
+        let confluent = elastic
+            .replace("Copyright 2023 Databend Cloud", "Copyright 2020 Confluent Inc.")
+            .replace("the Elastic License, Version 2.0", "the Confluent Community License")
+            .replace(
+                "https://www.elastic.co/licensing/elastic-license",
+                "http://www.confluent.io/confluent-community-license",
+            );
+        assert_eq!(distinct(&confluent), vec!["LicenseRef-scancode-confluent-community-1.0"]);
+        // A holder's name that a license is also called by does not count; "or" ends the
+        // name before a notice.
+        assert_eq!(
+            exprs(
+                &elastic
+                    .replace("the Elastic License, Version 2.0", "the Apache License, Version 2.0")
+                    .replace("Databend Cloud", "Michael Urman")
+            ),
+            vec!["Apache-2.0"]
+        );
     }
 
     #[test]

@@ -149,7 +149,7 @@ fn compile() -> Compiled {
     // "licensed under the NAME", "dual licensed as NAME and NAME", "under the NAME license"
     // (without a verb, the word license must follow), "NAME licensed".
     let reference = re(&format!(
-        r"(?-u:\b)(?:(?P<verb>{VERB}) (?:to you )?(?:(?:both|solely|only|freely|exclusively|jointly) )?(?:under|as)|under) (?:the )?(?:terms (?:and conditions )?of (?:the )?)?(?P<either>(?:either|both|one) (?:of )?(?:the )?)?(?P<name>{any})(?-u:\b)(?P<lic> licen[cs]ed?(?-u:\b))?|(?-u:\b)(?P<name2>{any}) licen[cs]ed(?-u:\b)"
+        r"(?-u:\b)(?:(?P<verb>{VERB}) (?:to you )?(?:(?:both|solely|only|freely|exclusively|jointly) )?(?:under|as)|under) (?:the )?(?:terms (?:and conditions )?of (?:the )?)?(?P<either>(?:either|both|one) (?:of )?(?:the )?|(?:your|at your) (?:choice|option) of (?:a )?(?:the )?)?(?P<name>{any})(?-u:\b)(?P<lic> licen[cs]ed?(?-u:\b))?|(?-u:\b)(?P<name2>{any}) licen[cs]ed(?-u:\b)"
     ))
     .unwrap_or_else(never);
     let follow = re(&format!(
@@ -743,6 +743,11 @@ mod tests {
         let t = "Licensed under either of\n\n * Apache License, Version 2.0, ([LICENSE-APACHE](LICENSE-APACHE) or http://www.apache.org/licenses/LICENSE-2.0)\n * MIT license ([LICENSE-MIT](LICENSE-MIT) or http://opensource.org/licenses/MIT)\n\nat your option.";
         assert_eq!(refs(t)[0].0, "Apache-2.0 OR MIT");
         assert_eq!(refs("dual licensed under the MIT and GPL-2.0 licenses")[0].0, "MIT OR GPL-2.0-only");
+        assert_eq!(
+            refs("Licensed under your choice of the Redis Source Available License 2.0 (RSALv2) or the Server Side Public License v1 (SSPLv1).")[0].0,
+            "LicenseRef-scancode-rsalv2 OR SSPL-1.0"
+        );
+        assert_eq!(refs("// Licensed under the Elastic License, Version 2.0 (the \"License\");")[0].0, "Elastic-2.0");
         assert_eq!(refs("// Dual licensed as MIT and Apache 2.0 just like the rest")[0].0, "MIT OR Apache-2.0");
         assert_eq!(refs("//! Copyright 2015, Yuheng Chen. Apache 2 licensed.")[0].0, "Apache-2.0");
         assert_eq!(refs("who posted this gist under CC0 1.0 Universal licence")[0].0, "CC0-1.0");
