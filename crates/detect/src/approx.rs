@@ -115,14 +115,17 @@ struct Entry {
     rule: u32,
     /// Share of the rule's words a match must hold.
     need: f32,
-    /// Distinct words of the rule that are posted.
-    posted: u32,
     /// Positions in the rule of the words a match must hold.
     mandatory: Box<[u16]>,
 }
 
 pub struct Index {
     entries: Vec<Entry>,
+    /// Per entry, the posted words a file must hold for the rule to be a candidate: at
+    /// least half of them, and all but as many as a match may miss. Apart from the
+    /// entries, so that the thousands of rules a file touches are sifted without reading
+    /// them.
+    min_hits: Vec<u32>,
     /// Per token id, where its entries start in `posted`; one more than the vocabulary.
     post_at: Vec<u32>,
     posted: Vec<u32>,
@@ -174,6 +177,11 @@ fn need(min_coverage: u8, len: u32) -> f32 {
     }
 }
 
+/// How many of a rule's `len` words a match may miss.
+fn misses(need: f32, len: u32) -> u32 {
+    len - ((need * len as f32).ceil() as u32).min(len)
+}
+
 fn distinct(toks: &[u32]) -> Vec<u32> {
     let mut d = toks.to_vec();
     d.sort_unstable();
@@ -211,6 +219,7 @@ fn build(cat: &Catalogue) -> Index {
     let mut post_count = vec![0u32; vocab + 1];
     let mut chosen_words: Vec<Vec<u32>> = Vec::with_capacity(chosen.len());
     let mut entries = Vec::with_capacity(chosen.len());
+    let mut min_hits = Vec::with_capacity(chosen.len());
     for (&i, mut words) in chosen.iter().zip(words_of) {
         let rule = &cat.rules[i];
         let toks = cat.tokens_of(rule);
@@ -248,12 +257,10 @@ fn build(cat: &Catalogue) -> Index {
             .map(|(p, _)| p as u16)
             .collect();
         let need = need(rule.min_coverage, toks.len() as u32);
-        entries.push(Entry {
-            rule: i as u32,
-            need: if catalogue_only { need.max(CATALOGUE_ONLY_COVERAGE) } else { need },
-            posted: words.len() as u32,
-            mandatory,
-        });
+        let need = if catalogue_only { need.max(CATALOGUE_ONLY_COVERAGE) } else { need };
+        let posted = words.len() as u32;
+        min_hits.push(posted.saturating_sub(misses(need, toks.len() as u32)).max(posted.div_ceil(2)));
+        entries.push(Entry { rule: i as u32, need, mandatory });
         chosen_words.push(words);
     }
     let mut post_at = Vec::with_capacity(vocab + 1);
@@ -278,7 +285,7 @@ fn build(cat: &Catalogue) -> Index {
     }
     let stop_names = ["or", "and", "copyright"].iter().filter_map(|w| cat.id(w)).collect();
     let license_word = ["license", "licence"].iter().filter_map(|w| cat.id(w)).collect();
-    Index { entries, post_at, posted, df, trigger, name_word, stop_names, license_word }
+    Index { entries, min_hits, post_at, posted, df, trigger, name_word, stop_names, license_word }
 }
 
 /// The lower-case words of a license's name, without version numbers.
@@ -391,6 +398,10 @@ pub fn find(
     let mut lanes: Vec<u64> = Vec::new();
     let mut cells = 0usize;
     for e in touched {
+        // Token-set overlap: enough of the posted words.
+        if hits[e as usize] < idx.min_hits.get(e as usize).copied().unwrap_or(u32::MAX) {
+            continue;
+        }
         let Some(entry) = idx.entries.get(e as usize) else { continue };
         let Some(rule) = cat.rules.get(entry.rule as usize) else { continue };
         if skip(entry.rule) {
@@ -398,13 +409,8 @@ pub fn find(
         }
         let toks = cat.tokens_of(rule);
         let len = toks.len() as u32;
-        let misses = len - (entry.need * len as f32).ceil() as u32;
-        // Token-set overlap: enough of the posted words (at least half of them), then
-        // enough of all words.
-        let h = hits[e as usize];
-        if h + misses < entry.posted || h * 2 < entry.posted {
-            continue;
-        }
+        let misses = misses(entry.need, len);
+        // Enough of all of the rule's words.
         if toks.iter().filter(|&&t| !has(t)).count() as u32 > misses {
             continue;
         }
