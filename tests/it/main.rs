@@ -21,7 +21,6 @@ mod catalog_nuget;
 mod catalog_publiccode;
 mod catalog_python;
 mod catalog_ruby;
-mod catalog_truncation;
 mod check;
 mod detect_corpus;
 mod diff;

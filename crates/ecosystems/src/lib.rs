@@ -22,6 +22,8 @@ pub mod publiccode;
 pub mod python;
 pub mod resolve;
 pub mod ruby;
+#[cfg(test)]
+mod testing;
 pub mod toml_fast;
 pub(crate) mod xml;
 pub(crate) mod yaml_fast;
@@ -64,14 +66,6 @@ pub static ECOSYSTEMS: &[Ecosystem] = &[
 /// The catalogers that claim a file.
 pub fn claimants<'a>(path: &'a str, name: &'a str) -> impl Iterator<Item = &'static Cataloger> + use<'a> {
     ECOSYSTEMS.iter().flat_map(|e| e.catalogers).filter(move |c| (c.claims)(path, name))
-}
-
-/// Parse text as the cataloger that claims `path` would (for unit tests).
-#[cfg(test)]
-pub(crate) fn parse_claimed(path: &str, text: &str) -> Result<Catalog, ParseError> {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    let Some(c) = claimants(path, name).next() else { panic!("no cataloger claims {path}") };
-    (c.parse)(&ManifestFile { path, bytes: text.as_bytes() })
 }
 
 /// The UTF-8 encoding of U+FEFF, which some editors put at the start of a text file.

@@ -241,7 +241,7 @@ fn parse_installed(file: &ManifestFile, text: &str, doc: &Value) -> Result<Catal
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse_claimed as run;
+    use crate::testing::parse_claimed as run;
 
     #[test]
     fn lock_resolves_edges_through_replace_and_provide() {

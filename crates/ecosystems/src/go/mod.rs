@@ -265,7 +265,7 @@ fn parse_modules_txt(file: &ManifestFile, text: &str) -> Result<Catalog, ParseEr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse_claimed as run;
+    use crate::testing::parse_claimed as run;
 
     #[test]
     fn go_mod_requires_replaces_and_indirect_marks() {

@@ -81,7 +81,7 @@ fn parse(file: &ManifestFile) -> Result<Catalog, ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse_claimed as run;
+    use crate::testing::parse_claimed as run;
 
     #[test]
     fn configurations_decide_the_scope() {

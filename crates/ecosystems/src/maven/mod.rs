@@ -227,7 +227,7 @@ fn parse_pom_properties(file: &ManifestFile, text: &str) -> Result<Catalog, Pars
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse_claimed as run;
+    use crate::testing::parse_claimed as run;
 
     const POM: &str = r#"<?xml version="1.0"?>
 <project xmlns="http://maven.apache.org/POM/4.0.0">

@@ -339,7 +339,7 @@ fn parse_nuspec(file: &ManifestFile, root: &Element) -> Result<Catalog, ParseErr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse_claimed as run;
+    use crate::testing::parse_claimed as run;
 
     #[test]
     fn literal_versions_only() {

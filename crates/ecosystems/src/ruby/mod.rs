@@ -405,7 +405,7 @@ fn parse_gemfile(file: &ManifestFile, text: &str) -> Result<Catalog, ParseError>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse_claimed as run;
+    use crate::testing::parse_claimed as run;
 
     #[test]
     fn platforms_split_from_versions() {

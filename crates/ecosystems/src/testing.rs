@@ -1,0 +1,85 @@
+//! Helpers of the ecosystems' tests, and the test that goes over the fixtures of every
+//! ecosystem at once: the folders of fixtures, their files, and parsing text the way a scan
+//! does (with the cataloger that claims the file).
+
+use crate::{Catalog, ECOSYSTEMS, ManifestFile, ParseError, claimants};
+use std::path::{Path, PathBuf};
+
+/// Every folder of fixtures: the repository's `fixtures/`, then the `fixtures/` folder of
+/// each ecosystem that has one.
+pub fn fixture_roots() -> Vec<PathBuf> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut ecosystems: Vec<PathBuf> =
+        std::fs::read_dir(src).unwrap().flatten().map(|e| e.path().join("fixtures")).filter(|p| p.is_dir()).collect();
+    ecosystems.sort();
+    let mut roots = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")];
+    roots.extend(ecosystems);
+    roots
+}
+
+/// The files below `dir`, sorted.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut stack = vec![dir.to_path_buf()];
+    let mut out = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() { stack.push(path) } else { out.push(path) }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The files of every folder of fixtures that have one of these names, with their text
+/// (files that are not UTF-8 are left out).
+pub fn fixture_files(names: &[&str]) -> Vec<(PathBuf, String)> {
+    let named = |p: &Path| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| names.contains(&n));
+    fixture_roots()
+        .iter()
+        .flat_map(|root| files_under(root))
+        .filter(|p| named(p))
+        .filter_map(|p| std::fs::read_to_string(&p).ok().map(|text| (p, text)))
+        .collect()
+}
+
+/// Parse text as the cataloger that claims `path` would.
+pub fn parse_claimed(path: &str, text: &str) -> Result<Catalog, ParseError> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let Some(c) = claimants(path, name).next() else { panic!("no cataloger claims {path}") };
+    (c.parse)(&ManifestFile { path, bytes: text.as_bytes() })
+}
+
+/// No cataloger panics on damaged input: every prefix of every fixture file of every format
+/// (cut every few bytes, also inside multi-byte characters) parses or fails with a
+/// `ParseError`. The manifests and lockfiles among the other stages' fixtures (the estates,
+/// the verdict and resolution trees) are cut too.
+#[test]
+fn every_prefix_of_every_fixture_parses_or_fails_cleanly() {
+    let mut parsed = 0;
+    let mut by_ecosystem: std::collections::BTreeMap<&str, usize> = Default::default();
+    for root in fixture_roots() {
+        for f in files_under(&root) {
+            let rel = f.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+            let name = rel.rsplit('/').next().unwrap().to_string();
+            let catalogers: Vec<_> = claimants(&rel, &name).collect();
+            if catalogers.is_empty() {
+                continue;
+            }
+            let bytes = std::fs::read(&f).unwrap();
+            // Large lockfiles are cut fewer times: every prefix costs a whole parse.
+            let step = (bytes.len() / if bytes.len() > 64 * 1024 { 40 } else { 200 }).max(1);
+            for c in &catalogers {
+                for cut in (0..=bytes.len()).step_by(step) {
+                    let _ = (c.parse)(&ManifestFile { path: &rel, bytes: &bytes[..cut] });
+                    parsed += 1;
+                    *by_ecosystem.entry(c.ecosystem).or_default() += 1;
+                }
+            }
+        }
+    }
+    for c in ECOSYSTEMS.iter().flat_map(|e| e.catalogers) {
+        assert!(by_ecosystem.get(c.ecosystem).is_some_and(|n| *n > 100), "{}: {by_ecosystem:?}", c.ecosystem);
+    }
+    assert!(parsed > 20_000, "{parsed} parses");
+}
