@@ -53,7 +53,7 @@ fn modules_txt_gives_vendored_modules_with_their_folders() {
 
 #[test]
 fn scan_merges_the_three_files_into_one_inventory() {
-    let inv = scan_json(&fixtures().join(CASE));
+    let inv = scan_json(&fixture(CASE));
     let root = "module-replace-vendor";
     let uuid = component(&inv, &format!("{root}:pkg:golang/github.com/google/uuid@v1.3.0"));
     assert_eq!(uuid["direct"], true);

@@ -34,7 +34,7 @@ fn build_script_lockfile_is_build_tooling() {
 
 #[test]
 fn scan_gives_one_project_per_module_and_merges_shared_modules() {
-    let inv = scan_json(&fixtures().join(CASE));
+    let inv = scan_json(&fixture(CASE));
     let r = "spring-multi-project";
     assert_eq!(component(&inv, &format!("{r}:project:maven:service"))["name"], "service");
     let databind = component(&inv, &format!("{r}:pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.15.4"));

@@ -53,7 +53,7 @@ fn module_scopes_optional_and_license_choice() {
 
 #[test]
 fn scan_gives_one_project_per_module_and_links_the_sibling() {
-    let inv = scan_json(&fixtures().join("maven/multi-module"));
+    let inv = scan_json(&fixture("maven/multi-module"));
     let r = "multi-module";
     for (dir, name) in [(".", "fahrplan-parent"), ("api", "fahrplan-api"), ("service", "fahrplan-service")] {
         let p = component(&inv, &format!("{r}:project:maven:{dir}"));
@@ -75,7 +75,7 @@ fn packaged_artifact_is_an_installed_dependency_owning_its_folder() {
     let p = &props.packages[0];
     assert_eq!((p.role, p.purl.as_deref()), (PackageRole::Dependency, Some("pkg:maven/commons-io/commons-io@2.11.0")));
     assert_eq!(p.dir.as_deref(), Some("maven/exploded-jar/lib/commons-io"));
-    let inv = scan_json(&fixtures().join("maven/exploded-jar"));
+    let inv = scan_json(&fixture("maven/exploded-jar"));
     let io = component(&inv, "exploded-jar:pkg:maven/commons-io/commons-io@2.11.0");
     assert_eq!(io["locations"].as_array().unwrap().len(), 2, "{io}");
     assert_eq!(io["name"], "commons-io:commons-io");

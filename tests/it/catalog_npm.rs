@@ -146,7 +146,7 @@ fn corrupt_lockfiles_name_file_and_line_and_the_scan_goes_on() {
     let m = parse_error(&inv, "unknown-yarn-version/yarn.lock");
     assert!(m.contains("line 2") && m.contains("version"), "{m}");
     // The other lockfiles of the same scan are read.
-    component(&inv, "npm:pkg:npm/scheduler@0.23.2");
+    component(&inv, "fixtures:pkg:npm/scheduler@0.23.2");
 }
 
 #[test]
@@ -188,7 +188,7 @@ fn lockfile_and_installed_copy_are_one_component_with_both_locations() {
 
 #[test]
 fn estate_web_app_dependencies_are_found() {
-    let inv = scan(&fixture("estate"));
+    let inv = scan(&shared_fixture("estate"));
     let app = component(&inv, "estate:project:npm:web-app");
     assert_eq!(app["name"], "buergerportal-web");
     assert_eq!(app["declared_license"], "EUPL-1.2");

@@ -51,7 +51,7 @@ fn project_files_and_central_versions() {
 
 #[test]
 fn scan_merges_references_locks_and_projects() {
-    let inv = scan_json(&fixtures().join(SLN));
+    let inv = scan_json(&fixture(SLN));
     let r = "central-versions-solution";
     let web = component(&inv, &format!("{r}:project:nuget:src/Fahrplan.Web"));
     assert_eq!(web["name"], "Fahrplan.Web");
@@ -97,7 +97,7 @@ fn packages_config_and_restored_nuspecs() {
     assert_eq!(c.packages.len(), 3);
     assert!(c.warnings.iter().any(|w| w.contains("LICENSE.txt")));
 
-    let inv = scan_json(&fixtures().join("nuget/legacy-packages-config"));
+    let inv = scan_json(&fixture("nuget/legacy-packages-config"));
     let json = component(&inv, "legacy-packages-config:pkg:nuget/Newtonsoft.Json@12.0.3");
     assert_eq!(json["declared_license"], "MIT");
     assert_eq!(json["scope"], "runtime");

@@ -188,7 +188,7 @@ fn corrupt_files_name_file_and_line() {
 
 #[test]
 fn estate_py_tool_dependencies_are_found() {
-    let inv = scan(&fixture("estate"));
+    let inv = scan(&shared_fixture("estate"));
     let p = component(&inv, "estate:project:pypi:py-tool");
     assert_eq!((p["name"].as_str(), p["version"].as_str()), (Some("meldeauswertung"), Some("2.0.0")));
     assert_eq!(p["declared_license"], "Apache-2.0");

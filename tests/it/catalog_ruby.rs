@@ -58,7 +58,7 @@ fn gemspecs_of_the_tree_and_installed_ones() {
 
 #[test]
 fn scan_joins_lock_gemfile_gemspecs_and_installed_specs() {
-    let inv = scan_json(&fixtures().join(CASE));
+    let inv = scan_json(&fixture(CASE));
     let r = "bundler-git-path";
     let rack = component(&inv, &format!("{r}:pkg:gem/rack@2.2.22"));
     assert_eq!(rack["declared_license"], "MIT");
@@ -99,7 +99,7 @@ fn platform_gems_are_one_package_each_with_checksums() {
 fn truncated_lock_gives_a_diagnostic_with_file_and_line() {
     assert_parse_error_at("gem", "ruby/corrupt", "Gemfile.lock", 20);
     // A gemspec is read as text, never run: a name kataster cannot read is an error.
-    let inv = scan_json(&fixtures().join("ruby/corrupt"));
+    let inv = scan_json(&fixture("ruby/corrupt"));
     let d = diagnostics_for(&inv, "gemspec/fahrplan-core.gemspec");
     assert!(d.iter().any(|m| m.starts_with("parse-error") && m.contains("name")), "{d:?}");
 }

@@ -4,7 +4,10 @@
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-pub fn fixture(rel: &str) -> PathBuf {
+pub use crate::eco_support::fixture;
+
+/// A fixture of the other stages, in the repository's `fixtures/` (`estate`, ...).
+pub fn shared_fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel)
 }
 

@@ -6,13 +6,17 @@ use kataster::ecosystems::{self, Catalog, ManifestFile, Package, ParseError};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-pub fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+/// The fixture `FOLDER/REST`: `REST` in the fixtures of the ecosystem whose folder is
+/// `FOLDER` (`crates/ecosystems/src/FOLDER/fixtures/`).
+pub fn fixture(rel: &str) -> PathBuf {
+    let (folder, rest) = rel.split_once('/').unwrap_or((rel, ""));
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/ecosystems/src").join(folder).join("fixtures").join(rest)
 }
 
-/// The result of the single cataloger of `ecosystem` that claims `fixtures/<rel>`.
+/// The result of the single cataloger of `ecosystem` that claims the fixture `rel`
+/// ([`fixture`]), parsed with the path `rel`.
 pub fn try_parse(ecosystem: &str, rel: &str) -> Result<Catalog, ParseError> {
-    let bytes = std::fs::read(fixtures().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    let bytes = std::fs::read(fixture(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
     let name = rel.rsplit('/').next().unwrap();
     let claimants: Vec<_> = ecosystems::claimants(rel, name).collect();
     assert_eq!(claimants.len(), 1, "{rel} is claimed by {} catalogers", claimants.len());
@@ -78,7 +82,7 @@ pub fn diagnostics_for(inv: &Value, path: &str) -> Vec<String> {
 pub fn assert_parse_error_at(ecosystem: &str, folder: &str, file: &str, line: u32) {
     let e = try_parse(ecosystem, &format!("{folder}/{file}")).unwrap_err();
     assert_eq!(e.line, Some(line), "{e}");
-    let inv = scan_json(&fixtures().join(folder));
+    let inv = scan_json(&fixture(folder));
     let d = diagnostics_for(&inv, file);
     let wanted = format!("line {line}");
     assert!(d.iter().any(|m| m.starts_with("parse-error") && m.contains(&wanted)), "{d:?}");
