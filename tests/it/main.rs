@@ -18,6 +18,7 @@ mod catalog_hostile;
 mod catalog_maven;
 mod catalog_npm;
 mod catalog_nuget;
+mod catalog_parse_errors;
 mod catalog_publiccode;
 mod catalog_python;
 mod catalog_ruby;

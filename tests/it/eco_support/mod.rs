@@ -6,11 +6,16 @@ use kataster::ecosystems::{self, Catalog, ManifestFile, Package, ParseError};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
+/// The folder of the ecosystems' code, one folder per ecosystem.
+pub fn ecosystems_src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/ecosystems/src")
+}
+
 /// The fixture `FOLDER/REST`: `REST` in the fixtures of the ecosystem whose folder is
 /// `FOLDER` (`crates/ecosystems/src/FOLDER/fixtures/`).
 pub fn fixture(rel: &str) -> PathBuf {
     let (folder, rest) = rel.split_once('/').unwrap_or((rel, ""));
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/ecosystems/src").join(folder).join("fixtures").join(rest)
+    ecosystems_src().join(folder).join("fixtures").join(rest)
 }
 
 /// The result of the single cataloger of `ecosystem` that claims the fixture `rel`
