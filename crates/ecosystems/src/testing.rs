@@ -1,16 +1,25 @@
 //! Helpers of the ecosystems' tests, and the test that goes over the fixtures of every
-//! ecosystem at once: the folders of fixtures, their files, and parsing text the way a scan
-//! does (with the cataloger that claims the file).
+//! ecosystem at once: the folders of fixtures, their files, and parsing a file the way a
+//! scan does (with the cataloger that claims it).
+//!
+//! Each ecosystem keeps its fixtures (real files, and corrupt copies of them) in
+//! `<folder>/fixtures/` and its tests on them in `<folder>/fixture_tests.rs`, which name
+//! them through [`Fixtures`]. The fixtures of the other stages (estates, verdicts,
+//! resolution, detection) are in the repository's `fixtures/`.
 
-use crate::{Catalog, ECOSYSTEMS, ManifestFile, ParseError, claimants};
+use crate::{Catalog, ECOSYSTEMS, ManifestFile, Package, ParseError, claimants};
 use std::path::{Path, PathBuf};
+
+/// This crate's source folder, which holds one folder per ecosystem.
+fn src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
 
 /// Every folder of fixtures: the repository's `fixtures/`, then the `fixtures/` folder of
 /// each ecosystem that has one.
 pub fn fixture_roots() -> Vec<PathBuf> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut ecosystems: Vec<PathBuf> =
-        std::fs::read_dir(src).unwrap().flatten().map(|e| e.path().join("fixtures")).filter(|p| p.is_dir()).collect();
+        std::fs::read_dir(src()).unwrap().flatten().map(|e| e.path().join("fixtures")).filter(|p| p.is_dir()).collect();
     ecosystems.sort();
     let mut roots = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")];
     roots.extend(ecosystems);
@@ -48,6 +57,61 @@ pub fn parse_claimed(path: &str, text: &str) -> Result<Catalog, ParseError> {
     let name = path.rsplit('/').next().unwrap_or(path);
     let Some(c) = claimants(path, name).next() else { panic!("no cataloger claims {path}") };
     (c.parse)(&ManifestFile { path, bytes: text.as_bytes() })
+}
+
+/// The package with this purl (or key); fails listing what there is.
+pub fn pkg<'a>(cat: &'a Catalog, key: &str) -> &'a Package {
+    cat.packages.iter().find(|p| p.key() == key).unwrap_or_else(|| {
+        let keys: Vec<String> = cat.packages.iter().map(Package::key).collect();
+        panic!("no package {key}; have {keys:#?}")
+    })
+}
+
+/// The fixtures of one ecosystem, `src/<folder>/fixtures/`, which the catalogers of
+/// `ecosystem` (its name in components: `golang` for the folder `go`) read.
+pub struct Fixtures {
+    pub ecosystem: &'static str,
+    pub folder: &'static str,
+}
+
+impl Fixtures {
+    pub fn dir(&self) -> PathBuf {
+        src().join(self.folder).join("fixtures")
+    }
+
+    /// Parse the file `rel` of the fixture folder `root` (`""`: the fixtures themselves) as
+    /// a scan of that folder does: with the path `rel`, by the cataloger that claims it,
+    /// which must be the only one and one of this ecosystem.
+    pub fn try_parse_in(&self, root: &str, rel: &str) -> Result<Catalog, ParseError> {
+        let file = self.dir().join(root).join(rel);
+        let bytes = std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let name = rel.rsplit('/').next().unwrap();
+        let claimants: Vec<_> = claimants(rel, name).collect();
+        assert_eq!(claimants.len(), 1, "{rel} is claimed by {} catalogers", claimants.len());
+        assert_eq!(claimants[0].ecosystem, self.ecosystem, "{rel}");
+        (claimants[0].parse)(&ManifestFile { path: rel, bytes: &bytes })
+    }
+
+    pub fn parse_in(&self, root: &str, rel: &str) -> Catalog {
+        self.try_parse_in(root, rel).unwrap_or_else(|e| panic!("{root}/{rel}: {e}"))
+    }
+
+    /// [`Fixtures::try_parse_in`] the fixtures themselves: `rel` is the path a scan of
+    /// `src/<folder>/fixtures` hands the cataloger.
+    pub fn try_parse(&self, rel: &str) -> Result<Catalog, ParseError> {
+        self.try_parse_in("", rel)
+    }
+
+    pub fn parse(&self, rel: &str) -> Catalog {
+        self.parse_in("", rel)
+    }
+
+    /// The error of a damaged file, which must name `line`.
+    pub fn parse_error(&self, rel: &str, line: u32) -> ParseError {
+        let e = self.try_parse(rel).expect_err(rel);
+        assert_eq!(e.line, Some(line), "{rel}: {e}");
+        e
+    }
 }
 
 /// No cataloger panics on damaged input: every prefix of every fixture file of every format

@@ -7,6 +7,8 @@
 //! Platform requirements (`php`, `ext-*`, `lib-*`, `composer-*`) are not packages. Never
 //! runs composer, never asks Packagist.
 
+#[cfg(test)]
+mod fixture_tests;
 pub mod resolve;
 
 use super::{Catalog, Cataloger, LineCursor, ManifestFile, Package, PackageRole, ParseError, declared_any_of, purl};
