@@ -10,7 +10,6 @@ mod support;
 
 pub use support::{kataster, run_with_timeout};
 
-mod catalog_cargo;
 mod catalog_composer;
 mod catalog_go;
 mod catalog_gradle;
