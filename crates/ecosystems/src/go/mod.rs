@@ -6,6 +6,8 @@
 //! Never runs the go command, never consults the module proxy: what the three files say
 //! is all it knows. Replacements are applied where the file records them.
 
+#[cfg(test)]
+mod fixture_tests;
 pub mod resolve;
 
 use super::{Catalog, Cataloger, ManifestFile, Package, PackageRole, ParseError, purl};
