@@ -8,6 +8,8 @@
 //! name with a locked sighting). Never runs Maven, never reads the local repository.
 //! Multi-module builds: each module's own pom.xml is its own project.
 
+#[cfg(test)]
+mod fixture_tests;
 pub mod resolve;
 
 use super::xml::{self, Element};
