@@ -9,6 +9,8 @@
 //! name with the locked or centrally pinned package during assembly. Never runs dotnet or
 //! nuget, never evaluates MSBuild beyond reading literal values.
 
+#[cfg(test)]
+mod fixture_tests;
 pub mod resolve;
 
 use super::xml::{self, Element};
