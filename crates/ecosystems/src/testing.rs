@@ -112,6 +112,15 @@ impl Fixtures {
         assert_eq!(e.line, Some(line), "{rel}: {e}");
         e
     }
+
+    /// [`Fixtures::parse_error`] of each `(file, line, reason)`: the error must also say
+    /// `reason`.
+    pub fn parse_errors(&self, cases: &[(&str, u32, &str)]) {
+        for &(rel, line, reason) in cases {
+            let e = self.parse_error(rel, line);
+            assert!(e.to_string().contains(reason), "{rel}: {e}");
+        }
+    }
 }
 
 /// No cataloger panics on damaged input: every prefix of every fixture file of every format
