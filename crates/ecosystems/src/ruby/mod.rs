@@ -7,6 +7,8 @@
 //! literal values they state, and never evaluated. A version given by a constant
 //! (`Foo::VERSION`) stays unknown.
 
+#[cfg(test)]
+mod fixture_tests;
 pub mod resolve;
 
 use super::{Catalog, Cataloger, ManifestFile, Package, PackageRole, ParseError, declared_any_of, purl_with};
