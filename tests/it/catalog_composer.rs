@@ -7,7 +7,7 @@ use crate::eco_support::*;
 
 #[test]
 fn scan_joins_lock_manifest_and_vendor_into_one_component_per_package() {
-    let inv = scan_json(&fixture("composer/path-repositories"));
+    let inv = scan(&fixture("composer/path-repositories"));
     let r = "path-repositories";
     assert_eq!(components_from(&inv, "composer.lock").len(), 8);
     let console = component(&inv, &format!("{r}:pkg:composer/symfony/console@v5.4.23"));

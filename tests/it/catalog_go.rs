@@ -8,7 +8,7 @@ const CASE: &str = "go/module-replace-vendor";
 
 #[test]
 fn scan_merges_the_three_files_into_one_inventory() {
-    let inv = scan_json(&fixture(CASE));
+    let inv = scan(&fixture(CASE));
     let root = "module-replace-vendor";
     let uuid = component(&inv, &format!("{root}:pkg:golang/github.com/google/uuid@v1.3.0"));
     assert_eq!(uuid["direct"], true);

@@ -8,7 +8,7 @@ const CASE: &str = "gradle/spring-multi-project";
 
 #[test]
 fn scan_gives_one_project_per_module_and_merges_shared_modules() {
-    let inv = scan_json(&fixture(CASE));
+    let inv = scan(&fixture(CASE));
     let r = "spring-multi-project";
     assert_eq!(component(&inv, &format!("{r}:project:maven:service"))["name"], "service");
     let databind = component(&inv, &format!("{r}:pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.15.4"));

@@ -7,7 +7,7 @@ use crate::eco_support::*;
 
 #[test]
 fn scan_gives_one_project_per_module_and_links_the_sibling() {
-    let inv = scan_json(&fixture("maven/multi-module"));
+    let inv = scan(&fixture("maven/multi-module"));
     let r = "multi-module";
     for (dir, name) in [(".", "fahrplan-parent"), ("api", "fahrplan-api"), ("service", "fahrplan-service")] {
         let p = component(&inv, &format!("{r}:project:maven:{dir}"));
@@ -24,7 +24,7 @@ fn scan_gives_one_project_per_module_and_links_the_sibling() {
 
 #[test]
 fn packaged_artifact_is_an_installed_dependency_owning_its_folder() {
-    let inv = scan_json(&fixture("maven/exploded-jar"));
+    let inv = scan(&fixture("maven/exploded-jar"));
     let io = component(&inv, "exploded-jar:pkg:maven/commons-io/commons-io@2.11.0");
     assert_eq!(io["locations"].as_array().unwrap().len(), 2, "{io}");
     assert_eq!(io["name"], "commons-io:commons-io");

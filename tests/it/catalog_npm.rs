@@ -4,7 +4,7 @@
 //! catalogers read from each lockfile is tested in their folder
 //! (`crates/ecosystems/src/npm/fixture_tests.rs`).
 
-use crate::catalog_support::*;
+use crate::eco_support::*;
 
 /// The workspace fixture locks 10 distinct packages (is-number 6.0.0 twice, once through
 /// the `isnum` alias), three projects and no more.

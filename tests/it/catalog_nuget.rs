@@ -9,7 +9,7 @@ const SLN: &str = "nuget/central-versions-solution";
 
 #[test]
 fn scan_merges_references_locks_and_projects() {
-    let inv = scan_json(&fixture(SLN));
+    let inv = scan(&fixture(SLN));
     let r = "central-versions-solution";
     let web = component(&inv, &format!("{r}:project:nuget:src/Fahrplan.Web"));
     assert_eq!(web["name"], "Fahrplan.Web");
@@ -41,7 +41,7 @@ fn scan_merges_references_locks_and_projects() {
 
 #[test]
 fn packages_config_project_gets_the_licenses_of_restored_nuspecs() {
-    let inv = scan_json(&fixture("nuget/legacy-packages-config"));
+    let inv = scan(&fixture("nuget/legacy-packages-config"));
     let json = component(&inv, "legacy-packages-config:pkg:nuget/Newtonsoft.Json@12.0.3");
     assert_eq!(json["declared_license"], "MIT");
     assert_eq!(json["scope"], "runtime");

@@ -6,8 +6,7 @@
 //! at a line. A new ecosystem's folder of fixtures is picked up here without a line of its
 //! own.
 
-use crate::catalog_support::scan;
-use crate::eco_support::ecosystems_src;
+use crate::eco_support::{ecosystems_src, scan};
 use kataster::ecosystems::{ManifestFile, claimants};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

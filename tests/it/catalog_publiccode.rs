@@ -3,7 +3,7 @@
 //! and hardware dependencies) and an OpenCoDE-style file with open ones. The damaged file is
 //! tested in the cataloger's folder (`crates/ecosystems/src/publiccode/fixture_tests.rs`).
 
-use crate::catalog_support::*;
+use crate::eco_support::*;
 
 fn dependency_ids(inv: &serde_json::Value) -> Vec<String> {
     let mut ids: Vec<String> = inv["components"]

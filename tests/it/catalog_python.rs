@@ -4,7 +4,7 @@
 //! read from each file is tested in their folder
 //! (`crates/ecosystems/src/python/fixture_tests.rs`).
 
-use crate::catalog_support::*;
+use crate::eco_support::*;
 
 #[test]
 fn uv_project_end_to_end() {

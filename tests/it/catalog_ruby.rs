@@ -8,7 +8,7 @@ const CASE: &str = "ruby/bundler-git-path";
 
 #[test]
 fn scan_joins_lock_gemfile_gemspecs_and_installed_specs() {
-    let inv = scan_json(&fixture(CASE));
+    let inv = scan(&fixture(CASE));
     let r = "bundler-git-path";
     let rack = component(&inv, &format!("{r}:pkg:gem/rack@2.2.22"));
     assert_eq!(rack["declared_license"], "MIT");

@@ -2,7 +2,6 @@
 //! binary goes through [`kataster`], which gives it an isolated HOME, so that no test reads
 //! this machine's package caches unless it provides them.
 
-mod catalog_support;
 mod eco_support;
 mod fs_support;
 mod resolve_support;
