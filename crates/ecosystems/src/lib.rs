@@ -4,9 +4,10 @@
 //! A cataloger names the files it claims (`claims`) and parses them (`parse`). It never
 //! runs a package manager, never touches the network and never reads another file: what
 //! it knows comes from the bytes it is handed. Each ecosystem's folder holds its
-//! cataloger and, in `resolve.rs`, its license look-up in package caches and registries
-//! ([`resolve`] holds what they share). Adding an ecosystem is one new folder and one line
-//! in [`ECOSYSTEMS`].
+//! cataloger, in `resolve.rs` its license look-up in package caches and registries
+//! ([`resolve`] holds what they share), its fixtures (`fixtures/`, damaged copies among
+//! them) and its tests on them (`fixture_tests.rs`, with the helpers of `testing.rs`).
+//! Adding an ecosystem is one new folder, its `mod` line and one line in [`ECOSYSTEMS`].
 
 use kataster_model::license::DeclaredLicense;
 use kataster_model::model::{Hash, Scope};
