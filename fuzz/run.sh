@@ -5,10 +5,10 @@
 #   JOBS=3 fuzz/run.sh 600                # three targets at a time
 #
 # Needs a nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`). Seeds come from
-# fixtures/ and fuzz/regressions/ (fuzz/seed.py). A crash stops its target and is left in
-# fuzz/artifacts/TARGET/; turn it into a regression: fix the cause, copy the input to
-# fuzz/regressions/TARGET/ and add a test over it. Prints per target: seconds, executions,
-# and whether it found something.
+# fixtures/, crates/ecosystems/src/*/fixtures/ and fuzz/regressions/ (fuzz/seed.py). A
+# crash stops its target and is left in fuzz/artifacts/TARGET/; turn it into a regression:
+# fix the cause, copy the input to fuzz/regressions/TARGET/ and add a test over it. Prints
+# per target: seconds, executions, and whether it found something.
 set -euo pipefail
 cd "$(dirname "$0")"
 secs=${1:-60}

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Seed fuzz/corpus/<target>/ from the fixtures (and fuzz/regressions/<target>/).
+"""Seed fuzz/corpus/<target>/ from the fixtures (and fuzz/regressions/<target>/): the
+repository's fixtures/ and each ecosystem's crates/ecosystems/src/<folder>/fixtures/.
 
 A cataloger target's input is one byte naming the file (an index into the target's list of
 names in fuzz/src/lib.rs) followed by the file; this script finds every fixture file that
@@ -12,7 +13,10 @@ import sys
 
 here = os.path.dirname(os.path.abspath(__file__))
 repo = os.path.dirname(here)
-fixtures = os.path.join(repo, "fixtures")
+ecosystems = os.path.join(repo, "crates", "ecosystems", "src")
+roots = [os.path.join(repo, "fixtures")] + sorted(
+    p for p in (os.path.join(ecosystems, d, "fixtures") for d in os.listdir(ecosystems)) if os.path.isdir(p)
+)
 
 lib = open(os.path.join(here, "src", "lib.rs"), encoding="utf-8").read()
 block = lib[lib.index("pub const NAMES"):lib.index("];", lib.index("pub const NAMES"))]
@@ -50,18 +54,20 @@ def write(target, data):
         f.write(data)
 
 
+# (folder of fixtures, path relative to it)
 files = []
-for dirpath, _, filenames in os.walk(fixtures):
-    for f in filenames:
-        p = os.path.join(dirpath, f)
-        if os.path.islink(p) or not os.path.isfile(p) or os.path.getsize(p) > 256 * 1024:
-            continue
-        files.append(os.path.relpath(p, fixtures).replace(os.sep, "/"))
+for root in roots:
+    for dirpath, _, filenames in os.walk(root):
+        for f in filenames:
+            p = os.path.join(dirpath, f)
+            if os.path.islink(p) or not os.path.isfile(p) or os.path.getsize(p) > 256 * 1024:
+                continue
+            files.append((root, os.path.relpath(p, root).replace(os.sep, "/")))
 files.sort()
 
 counts = {}
-for rel in files:
-    data = open(os.path.join(fixtures, rel), "rb").read()
+for root, rel in files:
+    data = open(os.path.join(root, rel), "rb").read()
     for target, eco in targets.items():
         i = pick(eco, rel)
         if i is not None:

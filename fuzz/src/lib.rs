@@ -1,7 +1,7 @@
 //! Shared driver of the fuzz targets: the file names each cataloger is fuzzed under and
 //! the call into it. The first input byte picks the file name, the rest is the file.
 
-use kataster::ecosystems::{CATALOGERS, ManifestFile};
+use kataster::ecosystems::{ManifestFile, claimants};
 
 /// The paths each ecosystem's cataloger claims, one per file format it reads.
 pub const NAMES: &[(&str, &[&str])] = &[
@@ -53,7 +53,7 @@ pub fn catalog(ecosystem: &str, data: &[u8]) {
     let path = names[pick as usize % names.len()];
     let name = path.rsplit('/').next().unwrap_or(path);
     let mut claimed = false;
-    for c in CATALOGERS.iter().filter(|c| (c.claims)(path, name)) {
+    for c in claimants(path, name) {
         claimed = true;
         let _ = (c.parse)(&ManifestFile { path, bytes });
     }

@@ -1,8 +1,9 @@
-//! publiccode.yml: the software's declared license and its declared dependencies, on a
-//! real file of an Italian health authority (proprietary and hardware dependencies) and
-//! an OpenCoDE-style file with open ones.
+//! publiccode.yml fixtures scanned through the binary: the software's declared license and
+//! its declared dependencies, on a real file of an Italian health authority (proprietary
+//! and hardware dependencies) and an OpenCoDE-style file with open ones. The damaged file is
+//! tested in the cataloger's folder (`crates/ecosystems/src/publiccode/fixture_tests.rs`).
 
-use crate::catalog_support::*;
+use crate::eco_support::*;
 
 fn dependency_ids(inv: &serde_json::Value) -> Vec<String> {
     let mut ids: Vec<String> = inv["components"]
@@ -60,11 +61,4 @@ fn open_dependencies_and_an_expression_as_project_license() {
         component(&inv, "open-dependencies:pkg:generic/ELSTER-Schnittstelle")["declared_license"],
         "LicenseRef-kataster-proprietary"
     );
-}
-
-#[test]
-fn invalid_yaml_names_file_and_line() {
-    let inv = scan(&fixture("publiccode/corrupt"));
-    let m = parse_error(&inv, "publiccode.yml");
-    assert!(m.contains("line 7") && m.contains("invalid YAML"), "{m}");
 }

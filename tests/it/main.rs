@@ -2,7 +2,6 @@
 //! binary goes through [`kataster`], which gives it an isolated HOME, so that no test reads
 //! this machine's package caches unless it provides them.
 
-mod catalog_support;
 mod eco_support;
 mod fs_support;
 mod resolve_support;
@@ -10,7 +9,6 @@ mod support;
 
 pub use support::{kataster, run_with_timeout};
 
-mod catalog_cargo;
 mod catalog_composer;
 mod catalog_go;
 mod catalog_gradle;
@@ -18,10 +16,10 @@ mod catalog_hostile;
 mod catalog_maven;
 mod catalog_npm;
 mod catalog_nuget;
+mod catalog_parse_errors;
 mod catalog_publiccode;
 mod catalog_python;
 mod catalog_ruby;
-mod catalog_truncation;
 mod check;
 mod detect_corpus;
 mod diff;

@@ -4,9 +4,10 @@
 //! A cataloger names the files it claims (`claims`) and parses them (`parse`). It never
 //! runs a package manager, never touches the network and never reads another file: what
 //! it knows comes from the bytes it is handed. Each ecosystem's folder holds its
-//! cataloger and, in `resolve.rs`, its license look-up in package caches and registries
-//! ([`resolve`] holds what they share). Adding an ecosystem is one new folder and one line
-//! in [`ECOSYSTEMS`].
+//! cataloger, in `resolve.rs` its license look-up in package caches and registries
+//! ([`resolve`] holds what they share), its fixtures (`fixtures/`, damaged copies among
+//! them) and its tests on them (`fixture_tests.rs`, with the helpers of `testing.rs`).
+//! Adding an ecosystem is one new folder, its `mod` line and one line in [`ECOSYSTEMS`].
 
 use kataster_model::license::DeclaredLicense;
 use kataster_model::model::{Hash, Scope};
@@ -22,6 +23,8 @@ pub mod publiccode;
 pub mod python;
 pub mod resolve;
 pub mod ruby;
+#[cfg(test)]
+mod testing;
 pub mod toml_fast;
 pub(crate) mod xml;
 pub(crate) mod yaml_fast;
@@ -64,14 +67,6 @@ pub static ECOSYSTEMS: &[Ecosystem] = &[
 /// The catalogers that claim a file.
 pub fn claimants<'a>(path: &'a str, name: &'a str) -> impl Iterator<Item = &'static Cataloger> + use<'a> {
     ECOSYSTEMS.iter().flat_map(|e| e.catalogers).filter(move |c| (c.claims)(path, name))
-}
-
-/// Parse text as the cataloger that claims `path` would (for unit tests).
-#[cfg(test)]
-pub(crate) fn parse_claimed(path: &str, text: &str) -> Result<Catalog, ParseError> {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    let Some(c) = claimants(path, name).next() else { panic!("no cataloger claims {path}") };
-    (c.parse)(&ManifestFile { path, bytes: text.as_bytes() })
 }
 
 /// The UTF-8 encoding of U+FEFF, which some editors put at the start of a text file.

@@ -491,31 +491,17 @@ mod tests {
 
     #[test]
     fn every_toml_lockfile_fixture_reads_the_same() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
-        let mut stack = vec![root];
         let mut read_fast = 0;
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    stack.push(path);
-                    continue;
+        for (path, text) in crate::testing::fixture_files(&["Cargo.lock", "uv.lock", "poetry.lock"]) {
+            match toml::from_str::<Table>(&text) {
+                Ok(full) => {
+                    let fast = read(&text);
+                    assert!(fast.is_some(), "{} was declined", path.display());
+                    assert_eq!(fast, Some(full), "{}", path.display());
+                    read_fast += 1;
                 }
-                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                if !matches!(name, "Cargo.lock" | "uv.lock" | "poetry.lock") {
-                    continue;
-                }
-                let Ok(text) = std::fs::read_to_string(&path) else { continue };
-                match toml::from_str::<Table>(&text) {
-                    Ok(full) => {
-                        let fast = read(&text);
-                        assert!(fast.is_some(), "{} was declined", path.display());
-                        assert_eq!(fast, Some(full), "{}", path.display());
-                        read_fast += 1;
-                    }
-                    // A corrupt fixture: the fast reader must not make sense of it either.
-                    Err(_) => assert_eq!(read(&text), None, "{}", path.display()),
-                }
+                // A corrupt fixture: the fast reader must not make sense of it either.
+                Err(_) => assert_eq!(read(&text), None, "{}", path.display()),
             }
         }
         assert!(read_fast >= 5, "only {read_fast} lockfiles read");

@@ -792,27 +792,6 @@ fn double_quoted(body: &str) -> Option<(Cow<'_, str>, &str)> {
     None
 }
 
-/// The files named `name` under `fixtures/`, with their text.
-#[cfg(test)]
-pub(crate) fn fixture_files(name: &str) -> Vec<(std::path::PathBuf, String)> {
-    let mut stack = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")];
-    let mut out = Vec::new();
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.file_name().is_some_and(|n| n == name)
-                && let Ok(text) = std::fs::read_to_string(&path)
-            {
-                out.push((path, text));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1042,7 +1021,7 @@ h: -1
         // The same tree as serde-saphyr's but for numbers kept as strings (see `same`);
         // where serde-saphyr fails (a corrupt fixture), this reader must decline, so that
         // the error and its line still come from serde-saphyr.
-        let files = fixture_files("pnpm-lock.yaml");
+        let files = crate::testing::fixture_files(&["pnpm-lock.yaml"]);
         let mut read_fast = 0;
         for (path, text) in &files {
             match saphyr(text) {
@@ -1062,7 +1041,7 @@ h: -1
         // Every fixture cut at each line, and with characters that mean something in YAML
         // written over a sample of its bytes (a sample keeps the test quick): the reader must
         // not panic, and what it reads serde-saphyr must read the same.
-        for (path, text) in fixture_files("pnpm-lock.yaml") {
+        for (path, text) in crate::testing::fixture_files(&["pnpm-lock.yaml"]) {
             let b = text.as_bytes();
             let mut cases = Vec::new();
             for (i, _) in text.match_indices('\n') {

@@ -1,6 +1,8 @@
 //! Cargo: `Cargo.toml` (packages, workspaces, dependency tables, `license`,
 //! `license-file`) and `Cargo.lock` (format v1 to v4).
 
+#[cfg(test)]
+mod fixture_tests;
 pub mod resolve;
 
 use super::{Catalog, Cataloger, ManifestFile, Package, PackageRole, ParseError, purl};

@@ -7,6 +7,8 @@
 //! Platform requirements (`php`, `ext-*`, `lib-*`, `composer-*`) are not packages. Never
 //! runs composer, never asks Packagist.
 
+#[cfg(test)]
+mod fixture_tests;
 pub mod resolve;
 
 use super::{Catalog, Cataloger, LineCursor, ManifestFile, Package, PackageRole, ParseError, declared_any_of, purl};
@@ -241,7 +243,7 @@ fn parse_installed(file: &ManifestFile, text: &str, doc: &Value) -> Result<Catal
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse_claimed as run;
+    use crate::testing::parse_claimed as run;
 
     #[test]
     fn lock_resolves_edges_through_replace_and_provide() {

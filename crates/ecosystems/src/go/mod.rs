@@ -6,6 +6,8 @@
 //! Never runs the go command, never consults the module proxy: what the three files say
 //! is all it knows. Replacements are applied where the file records them.
 
+#[cfg(test)]
+mod fixture_tests;
 pub mod resolve;
 
 use super::{Catalog, Cataloger, ManifestFile, Package, PackageRole, ParseError, purl};
@@ -265,7 +267,7 @@ fn parse_modules_txt(file: &ManifestFile, text: &str) -> Result<Catalog, ParseEr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse_claimed as run;
+    use crate::testing::parse_claimed as run;
 
     #[test]
     fn go_mod_requires_replaces_and_indirect_marks() {

@@ -6,6 +6,9 @@
 //! with what poms and `META-INF/maven` records say. The build scripts themselves are
 //! programs and are not read. Never runs Gradle.
 
+#[cfg(test)]
+mod fixture_tests;
+
 use super::maven::maven_package;
 use super::{Catalog, Cataloger, ManifestFile, Package, PackageRole, ParseError};
 use kataster_model::model::Scope;
@@ -81,7 +84,7 @@ fn parse(file: &ManifestFile) -> Result<Catalog, ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse_claimed as run;
+    use crate::testing::parse_claimed as run;
 
     #[test]
     fn configurations_decide_the_scope() {

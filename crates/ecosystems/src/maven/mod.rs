@@ -8,6 +8,8 @@
 //! name with a locked sighting). Never runs Maven, never reads the local repository.
 //! Multi-module builds: each module's own pom.xml is its own project.
 
+#[cfg(test)]
+mod fixture_tests;
 pub mod resolve;
 
 use super::xml::{self, Element};
@@ -227,7 +229,7 @@ fn parse_pom_properties(file: &ManifestFile, text: &str) -> Result<Catalog, Pars
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse_claimed as run;
+    use crate::testing::parse_claimed as run;
 
     const POM: &str = r#"<?xml version="1.0"?>
 <project xmlns="http://maven.apache.org/POM/4.0.0">

@@ -7,6 +7,8 @@
 //! a registry, never reads a second file (a workspace member's `package.json` is its own
 //! project, found by the walk).
 
+#[cfg(test)]
+mod fixture_tests;
 mod package_json;
 mod package_lock;
 mod pnpm;

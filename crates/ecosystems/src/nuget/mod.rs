@@ -9,6 +9,8 @@
 //! name with the locked or centrally pinned package during assembly. Never runs dotnet or
 //! nuget, never evaluates MSBuild beyond reading literal values.
 
+#[cfg(test)]
+mod fixture_tests;
 pub mod resolve;
 
 use super::xml::{self, Element};
@@ -339,7 +341,7 @@ fn parse_nuspec(file: &ManifestFile, root: &Element) -> Result<Catalog, ParseErr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse_claimed as run;
+    use crate::testing::parse_claimed as run;
 
     #[test]
     fn literal_versions_only() {

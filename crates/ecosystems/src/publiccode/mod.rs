@@ -6,6 +6,9 @@
 //! Owns reading `publiccode.yml`/`publiccode.yaml`; never checks the file against the
 //! standard's full schema (a validator's job) and never looks a dependency up anywhere.
 
+#[cfg(test)]
+mod fixture_tests;
+
 use super::{Catalog, Cataloger, ManifestFile, Package, PackageRole, ParseError, purl, yaml_error};
 use kataster_model::license::DeclaredLicense;
 use kataster_model::model::Scope;

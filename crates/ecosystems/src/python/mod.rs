@@ -8,6 +8,8 @@
 //! on its own, the included one by the walk), never evaluates markers, never builds a
 //! package to learn its metadata.
 
+#[cfg(test)]
+mod fixture_tests;
 mod licenses;
 mod locks;
 mod manifests;

@@ -7,6 +7,8 @@
 //! literal values they state, and never evaluated. A version given by a constant
 //! (`Foo::VERSION`) stays unknown.
 
+#[cfg(test)]
+mod fixture_tests;
 pub mod resolve;
 
 use super::{Catalog, Cataloger, ManifestFile, Package, PackageRole, ParseError, declared_any_of, purl_with};
@@ -405,7 +407,7 @@ fn parse_gemfile(file: &ManifestFile, text: &str) -> Result<Catalog, ParseError>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse_claimed as run;
+    use crate::testing::parse_claimed as run;
 
     #[test]
     fn platforms_split_from_versions() {
