@@ -346,6 +346,45 @@ pub fn find(
     explained: &[(usize, usize)],
     skip: &dyn Fn(u32) -> bool,
 ) -> Vec<RuleMatch> {
+    SCRATCH.with_borrow_mut(|s| {
+        let out = search(cat, idx, ids, found, explained, skip, s);
+        // Left zeroed for the next file: only what this one touched.
+        for &e in &s.touched {
+            if let Some(h) = s.hits.get_mut(e as usize) {
+                *h = 0;
+            }
+        }
+        s.touched.clear();
+        s.present.fill(0);
+        out
+    })
+}
+
+/// Buffers of the search, kept per thread: allocated afresh for every file, the hit
+/// counters alone (one per rule of the index) cost the kernel a page clearing per file.
+#[derive(Default)]
+struct Scratch {
+    hits: Vec<u32>,
+    touched: Vec<u32>,
+    present: Vec<u64>,
+    table: Vec<u16>,
+    lanes: Vec<u64>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+fn search(
+    cat: &Catalogue,
+    idx: &Index,
+    ids: &[u32],
+    found: &[(usize, usize)],
+    explained: &[(usize, usize)],
+    skip: &dyn Fn(u32) -> bool,
+    s: &mut Scratch,
+) -> Vec<RuleMatch> {
+    let Scratch { hits, touched, present, table, lanes } = s;
     // The file's words by token id, each with its position.
     // Near a trigger word, and not in a license text found already.
     let mut near = vec![false; ids.len()];
@@ -369,9 +408,8 @@ pub fn find(
         return Vec::new();
     }
     occ.sort_unstable();
-    let mut present = vec![0u64; cat.vocab_len().div_ceil(64)];
-    let mut hits: Vec<u32> = vec![0; idx.entries.len()];
-    let mut touched: Vec<u32> = Vec::new();
+    present.resize(cat.vocab_len().div_ceil(64), 0);
+    hits.resize(idx.entries.len(), 0);
     for group in occ.chunk_by(|a, b| a.0 == b.0) {
         let t = group[0].0;
         if let Some(w) = present.get_mut(t as usize / 64) {
@@ -394,10 +432,8 @@ pub fn find(
     };
     touched.sort_unstable();
     let mut out = Vec::new();
-    let mut table: Vec<u16> = Vec::new();
-    let mut lanes: Vec<u64> = Vec::new();
     let mut cells = 0usize;
-    for e in touched {
+    for &e in touched.iter() {
         // Token-set overlap: enough of the posted words.
         if hits[e as usize] < idx.min_hits.get(e as usize).copied().unwrap_or(u32::MAX) {
             continue;
@@ -449,10 +485,10 @@ pub fn find(
             }
             // The longest common subsequence bounds what any alignment matches: a window
             // that cannot hold enough of the rule is not aligned.
-            if (masks.get_or_insert_with(|| Masks::new(toks)).lcs_len(window, &mut lanes) as u32) + misses < len {
+            if (masks.get_or_insert_with(|| Masks::new(toks)).lcs_len(window, lanes) as u32) + misses < len {
                 continue;
             }
-            let pairs = align(toks, window, &mut table);
+            let pairs = align(toks, window, table);
             if let Some(m) = judge(cat, rule, entry, &pairs)
                 && !names_another(cat, idx, rule, ids, lo + m.0, lo + m.1)
             {
