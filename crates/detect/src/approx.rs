@@ -347,8 +347,7 @@ pub fn find(
     skip: &dyn Fn(u32) -> bool,
 ) -> Vec<RuleMatch> {
     SCRATCH.with_borrow_mut(|s| {
-        let out = search(cat, idx, ids, found, explained, skip, s);
-        // Left zeroed for the next file: only what this one touched.
+        // What the previous file touched is zeroed first.
         for &e in &s.touched {
             if let Some(h) = s.hits.get_mut(e as usize) {
                 *h = 0;
@@ -356,6 +355,125 @@ pub fn find(
         }
         s.touched.clear();
         s.present.fill(0);
+        let Scratch { hits, touched, present, table, lanes } = s;
+        // The file's words by token id, each with its position.
+        // Near a trigger word, and not in a license text found already.
+        let mut near = vec![false; ids.len()];
+        let mut last_trigger: Option<usize> = None;
+        for (p, &t) in ids.iter().enumerate() {
+            if idx.trigger.get(t as usize).copied().unwrap_or(false) {
+                let from = last_trigger.map_or(p.saturating_sub(NEAR), |l| (l + NEAR + 1).max(p.saturating_sub(NEAR)));
+                let to = (p + NEAR + 1).min(ids.len());
+                near.get_mut(from.min(to)..to).into_iter().flatten().for_each(|n| *n = true);
+                last_trigger = Some(p);
+            }
+        }
+        let searched = |p: usize| near[p] && !found.iter().any(|&(s, e)| s <= p && p < e);
+        let mut occ: Vec<(u32, u32)> = ids
+            .iter()
+            .enumerate()
+            .filter(|&(p, &t)| t != UNKNOWN_WORD && searched(p))
+            .map(|(p, &t)| (t, p as u32))
+            .collect();
+        if occ.len() < MIN_WORDS as usize {
+            return Vec::new();
+        }
+        occ.sort_unstable();
+        present.resize(cat.vocab_len().div_ceil(64), 0);
+        hits.resize(idx.entries.len(), 0);
+        for group in occ.chunk_by(|a, b| a.0 == b.0) {
+            let t = group[0].0;
+            if let Some(w) = present.get_mut(t as usize / 64) {
+                *w |= 1 << (t % 64);
+            }
+            for &e in idx.posting(t) {
+                if let Some(h) = hits.get_mut(e as usize) {
+                    if *h == 0 {
+                        touched.push(e);
+                    }
+                    *h += 1;
+                }
+            }
+        }
+        let has = |t: u32| present.get(t as usize / 64).is_some_and(|w| w & (1 << (t % 64)) != 0);
+        let positions = |t: u32| {
+            let a = occ.partition_point(|o| o.0 < t);
+            let b = occ.partition_point(|o| o.0 <= t);
+            &occ[a..b]
+        };
+        touched.sort_unstable();
+        let mut out = Vec::new();
+        let mut cells = 0usize;
+        for &e in touched.iter() {
+            // Token-set overlap: enough of the posted words.
+            if hits[e as usize] < idx.min_hits.get(e as usize).copied().unwrap_or(u32::MAX) {
+                continue;
+            }
+            let Some(entry) = idx.entries.get(e as usize) else { continue };
+            let Some(rule) = cat.rules.get(entry.rule as usize) else { continue };
+            if skip(entry.rule) {
+                continue;
+            }
+            let toks = cat.tokens_of(rule);
+            let len = toks.len() as u32;
+            let misses = misses(entry.need, len);
+            // Enough of all of the rule's words.
+            if toks.iter().filter(|&&t| !has(t)).count() as u32 > misses {
+                continue;
+            }
+            if entry.mandatory.iter().any(|&p| !toks.get(p as usize).is_some_and(|&t| has(t))) {
+                continue;
+            }
+            // Windows where enough of the rule's rare words stand close together.
+            let rare: Vec<u32> = distinct(toks).into_iter().filter(|&t| idx.df[t as usize] <= MAX_DF).collect();
+            let anchors_of = if rare.is_empty() { distinct(toks) } else { rare };
+            let mut anchors: Vec<(usize, u32)> = anchors_of
+                .iter()
+                .enumerate()
+                .flat_map(|(k, &t)| positions(t).iter().map(move |o| (o.1 as usize, k as u32)))
+                .collect();
+            anchors.sort_unstable();
+            let wanted = anchors_of.len().saturating_sub(misses as usize).max(1);
+            let sorted_toks = distinct(toks);
+            // Built for the first window that reaches the alignment, not for every candidate.
+            let mut masks: Option<Masks> = None;
+            for (lo, hi) in windows(&anchors, anchors_of.len(), wanted, len as usize, ids.len()) {
+                let Some(window) = ids.get(lo..hi) else { continue };
+                let a = anchors.partition_point(|x| x.0 < lo);
+                let b = anchors.partition_point(|x| x.0 < hi);
+                let inside =
+                    anchors[a..b].iter().filter(|x| explained.iter().any(|&(s, e)| s <= x.0 && x.0 < e)).count();
+                if inside * 10 >= (b - a) * 9 {
+                    continue;
+                }
+                // Enough of the rule's words in the window, before aligning.
+                let inside = window.iter().filter(|t| sorted_toks.binary_search(t).is_ok()).count();
+                if (inside as u32) + misses < len {
+                    continue;
+                }
+                cells += toks.len() * window.len();
+                if cells > MAX_CELLS {
+                    return out;
+                }
+                // The longest common subsequence bounds what any alignment matches: a window
+                // that cannot hold enough of the rule is not aligned.
+                if (masks.get_or_insert_with(|| Masks::new(toks)).lcs_len(window, lanes) as u32) + misses < len {
+                    continue;
+                }
+                let pairs = align(toks, window, table);
+                if let Some(m) = judge(cat, rule, entry, &pairs)
+                    && !names_another(cat, idx, rule, ids, lo + m.0, lo + m.1)
+                {
+                    out.push(RuleMatch {
+                        rule: entry.rule,
+                        start_word: lo + m.0,
+                        end_word: lo + m.1,
+                        matched: m.2,
+                        coverage: m.2 as f32 / len as f32,
+                    });
+                }
+            }
+        }
         out
     })
 }
@@ -373,136 +491,6 @@ struct Scratch {
 
 thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
-}
-
-fn search(
-    cat: &Catalogue,
-    idx: &Index,
-    ids: &[u32],
-    found: &[(usize, usize)],
-    explained: &[(usize, usize)],
-    skip: &dyn Fn(u32) -> bool,
-    s: &mut Scratch,
-) -> Vec<RuleMatch> {
-    let Scratch { hits, touched, present, table, lanes } = s;
-    // The file's words by token id, each with its position.
-    // Near a trigger word, and not in a license text found already.
-    let mut near = vec![false; ids.len()];
-    let mut last_trigger: Option<usize> = None;
-    for (p, &t) in ids.iter().enumerate() {
-        if idx.trigger.get(t as usize).copied().unwrap_or(false) {
-            let from = last_trigger.map_or(p.saturating_sub(NEAR), |l| (l + NEAR + 1).max(p.saturating_sub(NEAR)));
-            let to = (p + NEAR + 1).min(ids.len());
-            near.get_mut(from.min(to)..to).into_iter().flatten().for_each(|n| *n = true);
-            last_trigger = Some(p);
-        }
-    }
-    let searched = |p: usize| near[p] && !found.iter().any(|&(s, e)| s <= p && p < e);
-    let mut occ: Vec<(u32, u32)> = ids
-        .iter()
-        .enumerate()
-        .filter(|&(p, &t)| t != UNKNOWN_WORD && searched(p))
-        .map(|(p, &t)| (t, p as u32))
-        .collect();
-    if occ.len() < MIN_WORDS as usize {
-        return Vec::new();
-    }
-    occ.sort_unstable();
-    present.resize(cat.vocab_len().div_ceil(64), 0);
-    hits.resize(idx.entries.len(), 0);
-    for group in occ.chunk_by(|a, b| a.0 == b.0) {
-        let t = group[0].0;
-        if let Some(w) = present.get_mut(t as usize / 64) {
-            *w |= 1 << (t % 64);
-        }
-        for &e in idx.posting(t) {
-            if let Some(h) = hits.get_mut(e as usize) {
-                if *h == 0 {
-                    touched.push(e);
-                }
-                *h += 1;
-            }
-        }
-    }
-    let has = |t: u32| present.get(t as usize / 64).is_some_and(|w| w & (1 << (t % 64)) != 0);
-    let positions = |t: u32| {
-        let a = occ.partition_point(|o| o.0 < t);
-        let b = occ.partition_point(|o| o.0 <= t);
-        &occ[a..b]
-    };
-    touched.sort_unstable();
-    let mut out = Vec::new();
-    let mut cells = 0usize;
-    for &e in touched.iter() {
-        // Token-set overlap: enough of the posted words.
-        if hits[e as usize] < idx.min_hits.get(e as usize).copied().unwrap_or(u32::MAX) {
-            continue;
-        }
-        let Some(entry) = idx.entries.get(e as usize) else { continue };
-        let Some(rule) = cat.rules.get(entry.rule as usize) else { continue };
-        if skip(entry.rule) {
-            continue;
-        }
-        let toks = cat.tokens_of(rule);
-        let len = toks.len() as u32;
-        let misses = misses(entry.need, len);
-        // Enough of all of the rule's words.
-        if toks.iter().filter(|&&t| !has(t)).count() as u32 > misses {
-            continue;
-        }
-        if entry.mandatory.iter().any(|&p| !toks.get(p as usize).is_some_and(|&t| has(t))) {
-            continue;
-        }
-        // Windows where enough of the rule's rare words stand close together.
-        let rare: Vec<u32> = distinct(toks).into_iter().filter(|&t| idx.df[t as usize] <= MAX_DF).collect();
-        let anchors_of = if rare.is_empty() { distinct(toks) } else { rare };
-        let mut anchors: Vec<(usize, u32)> = anchors_of
-            .iter()
-            .enumerate()
-            .flat_map(|(k, &t)| positions(t).iter().map(move |o| (o.1 as usize, k as u32)))
-            .collect();
-        anchors.sort_unstable();
-        let wanted = anchors_of.len().saturating_sub(misses as usize).max(1);
-        let sorted_toks = distinct(toks);
-        // Built for the first window that reaches the alignment, not for every candidate.
-        let mut masks: Option<Masks> = None;
-        for (lo, hi) in windows(&anchors, anchors_of.len(), wanted, len as usize, ids.len()) {
-            let Some(window) = ids.get(lo..hi) else { continue };
-            let a = anchors.partition_point(|x| x.0 < lo);
-            let b = anchors.partition_point(|x| x.0 < hi);
-            let inside = anchors[a..b].iter().filter(|x| explained.iter().any(|&(s, e)| s <= x.0 && x.0 < e)).count();
-            if inside * 10 >= (b - a) * 9 {
-                continue;
-            }
-            // Enough of the rule's words in the window, before aligning.
-            let inside = window.iter().filter(|t| sorted_toks.binary_search(t).is_ok()).count();
-            if (inside as u32) + misses < len {
-                continue;
-            }
-            cells += toks.len() * window.len();
-            if cells > MAX_CELLS {
-                return out;
-            }
-            // The longest common subsequence bounds what any alignment matches: a window
-            // that cannot hold enough of the rule is not aligned.
-            if (masks.get_or_insert_with(|| Masks::new(toks)).lcs_len(window, lanes) as u32) + misses < len {
-                continue;
-            }
-            let pairs = align(toks, window, table);
-            if let Some(m) = judge(cat, rule, entry, &pairs)
-                && !names_another(cat, idx, rule, ids, lo + m.0, lo + m.1)
-            {
-                out.push(RuleMatch {
-                    rule: entry.rule,
-                    start_word: lo + m.0,
-                    end_word: lo + m.1,
-                    matched: m.2,
-                    coverage: m.2 as f32 / len as f32,
-                });
-            }
-        }
-    }
-    out
 }
 
 /// Whether a match of `rule` on the file's words `start..end` stands under another
