@@ -34,7 +34,7 @@ fn every_prefix_of_every_fixture_parses_or_fails_cleanly() {
             for cut in (0..=bytes.len()).step_by(step) {
                 let _ = (c.parse)(&ManifestFile { path: &rel, bytes: &bytes[..cut] });
                 parsed += 1;
-                *by_ecosystem.entry(c.ecosystem).or_default() += 1;
+                *by_ecosystem.entry(c.name).or_default() += 1;
             }
         }
     }

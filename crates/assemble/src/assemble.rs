@@ -81,7 +81,7 @@ pub fn assemble_root(label: &str, examined: Vec<Examined>) -> (Vec<Component>, V
                 && let Some(idx) = b.member_named(pkg)
             {
                 b.absorb(idx, path, pkg);
-                b.by_key.insert((pkg.ecosystem.to_string(), pkg.key()), idx);
+                b.by_key.insert((pkg.ecosystem.clone(), pkg.key()), idx);
                 if own_project {
                     resolved_by.entry(idx).or_default().extend(proj_idx.iter().copied());
                 } else {
@@ -104,23 +104,23 @@ pub fn assemble_root(label: &str, examined: Vec<Examined>) -> (Vec<Component>, V
     sightings.sort_by_key(|s| s.pkg.version.is_none());
     for s in &sightings {
         let owners = if s.file_projects.is_empty() {
-            b.enclosing_projects(parent_dir(&s.file), s.pkg.ecosystem)
+            b.enclosing_projects(parent_dir(&s.file), &s.pkg.ecosystem)
         } else {
             s.file_projects.clone()
         };
         if s.pkg.version.is_none()
-            && let Some(p) = b.project_named(s.pkg.ecosystem, &s.pkg.name)
+            && let Some(p) = b.project_named(&s.pkg.ecosystem, &s.pkg.name)
         {
             // A requirement naming a project of this root (a workspace sibling, a path
             // dependency) is an edge to that project, not a component of its own.
-            b.by_key.entry((s.pkg.ecosystem.to_string(), s.pkg.key())).or_insert(p);
+            b.by_key.entry((s.pkg.ecosystem.clone(), s.pkg.key())).or_insert(p);
             continue;
         }
         let idx = if s.pkg.version.is_none() {
             // A requirement without a version: the locked package of that name, if any.
             let mut lockers = owners.clone();
             lockers.extend(owners.iter().filter_map(|o| resolved_by.get(o)).flatten().copied());
-            b.locked_by_name(s.pkg.ecosystem, &s.pkg.name, &lockers).unwrap_or_else(|| b.dependency(&s.pkg))
+            b.locked_by_name(&s.pkg.ecosystem, &s.pkg.name, &lockers).unwrap_or_else(|| b.dependency(&s.pkg))
         } else {
             b.dependency(&s.pkg)
         };
@@ -217,7 +217,7 @@ pub fn assemble_root(label: &str, examined: Vec<Examined>) -> (Vec<Component>, V
         severity: Severity::Warning,
         root: label.to_string(),
         path,
-        code: "reuse-error".into(),
+        code: DiagnosticCode::ReuseError,
         message,
     }));
     let reuse_repo = !reuse.is_empty() || files.iter().any(|f| kataster_detect::reuse::is_license_library(&f.path));
@@ -407,11 +407,11 @@ fn inherit_workspace_licenses(catalogs: &mut [(String, Catalog)]) {
 
 /// A component found from folders rather than a manifest (vendored code, a license scope).
 fn scope_component(label: &str, kind: ComponentKind, id: String, name: String) -> Component {
-    bare_component(label, kind, id, name, "generic".into())
+    bare_component(label, kind, id, name, Ecosystem::Generic)
 }
 
 /// A component with nothing known about it but its identity.
-fn bare_component(label: &str, kind: ComponentKind, id: String, name: String, ecosystem: String) -> Component {
+fn bare_component(label: &str, kind: ComponentKind, id: String, name: String, ecosystem: Ecosystem) -> Component {
     Component {
         id,
         name,
@@ -563,7 +563,7 @@ struct Builder<'a> {
     label: &'a str,
     comps: Vec<Draft>,
     /// (ecosystem, package key) -> component index.
-    by_key: HashMap<(String, String), usize>,
+    by_key: HashMap<(Ecosystem, String), usize>,
 }
 
 impl Builder<'_> {
@@ -586,7 +586,7 @@ impl Builder<'_> {
             version: pkg.version.clone(),
             purl: pkg.purl.clone(),
             scope: if kind == ComponentKind::Dependency { Scope::Unknown } else { Scope::Runtime },
-            ..bare_component(self.label, kind, id, pkg.name.clone(), pkg.ecosystem.to_string())
+            ..bare_component(self.label, kind, id, pkg.name.clone(), pkg.ecosystem.clone())
         }
     }
 
@@ -607,12 +607,12 @@ impl Builder<'_> {
             }
         };
         self.absorb(idx, path, pkg);
-        self.by_key.insert((pkg.ecosystem.to_string(), pkg.key()), idx);
+        self.by_key.insert((pkg.ecosystem.clone(), pkg.key()), idx);
         idx
     }
 
     fn dependency(&mut self, pkg: &Package) -> usize {
-        let key = (pkg.ecosystem.to_string(), pkg.key());
+        let key = (pkg.ecosystem.clone(), pkg.key());
         if let Some(&i) = self.by_key.get(&key) {
             return i;
         }
@@ -623,22 +623,22 @@ impl Builder<'_> {
     }
 
     /// The project component of this ecosystem with this name, if there is exactly one.
-    fn project_named(&self, ecosystem: &str, name: &str) -> Option<usize> {
+    fn project_named(&self, ecosystem: &Ecosystem, name: &str) -> Option<usize> {
         let mut it = self.comps.iter().enumerate().filter(|(_, c)| {
-            c.comp.kind == ComponentKind::Project && c.comp.ecosystem == ecosystem && c.comp.name == name
+            c.comp.kind == ComponentKind::Project && c.comp.ecosystem == *ecosystem && c.comp.name == name
         });
         let first = it.next()?.0;
         it.next().is_none().then_some(first)
     }
 
     /// A versioned dependency of one of `owners` (or of any project) with this name.
-    fn locked_by_name(&self, ecosystem: &str, name: &str, owners: &[usize]) -> Option<usize> {
+    fn locked_by_name(&self, ecosystem: &Ecosystem, name: &str, owners: &[usize]) -> Option<usize> {
         let owner_ids: Vec<&str> = owners.iter().map(|&o| self.comps[o].comp.id.as_str()).collect();
         let candidates = || {
             self.comps.iter().enumerate().filter(|(_, c)| {
                 c.comp.kind == ComponentKind::Dependency
                     && c.comp.version.is_some()
-                    && c.comp.ecosystem == ecosystem
+                    && c.comp.ecosystem == *ecosystem
                     && c.comp.name.eq_ignore_ascii_case(name)
             })
         };
@@ -660,7 +660,7 @@ impl Builder<'_> {
     }
 
     /// Projects of the nearest folder at or above `dir`, same ecosystem preferred.
-    fn enclosing_projects(&self, dir: &str, ecosystem: &str) -> Vec<usize> {
+    fn enclosing_projects(&self, dir: &str, ecosystem: &Ecosystem) -> Vec<usize> {
         let mut d = dir;
         loop {
             let here: Vec<usize> = self
@@ -671,7 +671,7 @@ impl Builder<'_> {
                 .map(|(i, _)| i)
                 .collect();
             let same: Vec<usize> =
-                here.iter().copied().filter(|&i| self.comps[i].comp.ecosystem == ecosystem).collect();
+                here.iter().copied().filter(|&i| self.comps[i].comp.ecosystem == *ecosystem).collect();
             if !same.is_empty() {
                 return same;
             }
@@ -754,7 +754,7 @@ impl Builder<'_> {
     }
 
     fn resolve_edges(&mut self) {
-        let ids: HashMap<(String, String), String> =
+        let ids: HashMap<(Ecosystem, String), String> =
             self.by_key.iter().map(|(k, &i)| (k.clone(), self.comps[i].comp.id.clone())).collect();
         for d in &mut self.comps {
             let eco = d.comp.ecosystem.clone();

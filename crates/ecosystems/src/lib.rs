@@ -9,7 +9,7 @@
 //! in [`ECOSYSTEMS`].
 
 use kataster_model::license::DeclaredLicense;
-use kataster_model::model::{Hash, Scope};
+use kataster_model::model::{Ecosystem, Hash, Scope};
 
 pub mod cargo;
 pub mod composer;
@@ -28,9 +28,9 @@ pub(crate) mod yaml_fast;
 
 /// A cataloger: the files it claims and the parser for them.
 pub struct Cataloger {
-    /// Ecosystem name as used in component records and purl types where they agree
-    /// (`cargo`, `npm`, `pypi`, `golang`, `maven`, `composer`, `nuget`, `gem`, `publiccode`).
-    pub ecosystem: &'static str,
+    /// Its name in messages (`gradle cataloger: ...`): the ecosystem's name, or the build
+    /// tool's where an ecosystem has several (Gradle's lockfiles name Maven packages).
+    pub name: &'static str,
     /// Does this cataloger want the file? `path` is relative to the root, `/`-separated;
     /// `name` is its last component.
     pub claims: fn(path: &str, name: &str) -> bool,
@@ -40,7 +40,7 @@ pub struct Cataloger {
 
 /// Everything kataster knows of one ecosystem: the catalogers of its files and its license
 /// look-up.
-pub struct Ecosystem {
+pub struct EcosystemSupport {
     pub catalogers: &'static [Cataloger],
     /// `None`: there is nothing to look up (publiccode.yml names software, not packages).
     pub resolver: Option<resolve::Resolver>,
@@ -49,16 +49,16 @@ pub struct Ecosystem {
 /// Every ecosystem kataster knows, one line each: adding an ecosystem is its folder and its
 /// line here. Order does not matter: results are sorted later.
 #[rustfmt::skip]
-pub static ECOSYSTEMS: &[Ecosystem] = &[
-    Ecosystem { catalogers: &[cargo::CATALOGER], resolver: Some(cargo::resolve::RESOLVER) },
-    Ecosystem { catalogers: &[go::CATALOGER], resolver: Some(go::resolve::RESOLVER) },
-    Ecosystem { catalogers: &[maven::CATALOGER, gradle::CATALOGER], resolver: Some(maven::resolve::RESOLVER) },
-    Ecosystem { catalogers: &[npm::CATALOGER], resolver: Some(npm::resolve::RESOLVER) },
-    Ecosystem { catalogers: &[composer::CATALOGER], resolver: Some(composer::resolve::RESOLVER) },
-    Ecosystem { catalogers: &[nuget::CATALOGER], resolver: Some(nuget::resolve::RESOLVER) },
-    Ecosystem { catalogers: &[python::CATALOGER], resolver: Some(python::resolve::RESOLVER) },
-    Ecosystem { catalogers: &[ruby::CATALOGER], resolver: Some(ruby::resolve::RESOLVER) },
-    Ecosystem { catalogers: &[publiccode::CATALOGER], resolver: None },
+pub static ECOSYSTEMS: &[EcosystemSupport] = &[
+    EcosystemSupport { catalogers: &[cargo::CATALOGER], resolver: Some(cargo::resolve::RESOLVER) },
+    EcosystemSupport { catalogers: &[go::CATALOGER], resolver: Some(go::resolve::RESOLVER) },
+    EcosystemSupport { catalogers: &[maven::CATALOGER, gradle::CATALOGER], resolver: Some(maven::resolve::RESOLVER) },
+    EcosystemSupport { catalogers: &[npm::CATALOGER], resolver: Some(npm::resolve::RESOLVER) },
+    EcosystemSupport { catalogers: &[composer::CATALOGER], resolver: Some(composer::resolve::RESOLVER) },
+    EcosystemSupport { catalogers: &[nuget::CATALOGER], resolver: Some(nuget::resolve::RESOLVER) },
+    EcosystemSupport { catalogers: &[python::CATALOGER], resolver: Some(python::resolve::RESOLVER) },
+    EcosystemSupport { catalogers: &[ruby::CATALOGER], resolver: Some(ruby::resolve::RESOLVER) },
+    EcosystemSupport { catalogers: &[publiccode::CATALOGER], resolver: None },
 ];
 
 /// The catalogers that claim a file.
@@ -141,7 +141,7 @@ pub enum PackageRole {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Package {
     pub role: PackageRole,
-    pub ecosystem: &'static str,
+    pub ecosystem: Ecosystem,
     pub name: String,
     pub version: Option<String>,
     /// Package URL; also the key that dependency edges and merging use.
@@ -166,7 +166,7 @@ pub struct Package {
 
 impl Package {
     /// A package with the given identity and everything else unknown.
-    pub fn new(role: PackageRole, ecosystem: &'static str, name: impl Into<String>, version: Option<String>) -> Self {
+    pub fn new(role: PackageRole, ecosystem: Ecosystem, name: impl Into<String>, version: Option<String>) -> Self {
         Package {
             role,
             ecosystem,

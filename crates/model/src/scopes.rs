@@ -7,7 +7,7 @@
 //! reads files.
 
 use crate::license::{and_all, any_of};
-use crate::model::{FileRecord, LicenseFinding, Method};
+use crate::model::{FileRecord, FindingRule, LicenseFinding, Method, OwnRule};
 use std::collections::HashMap;
 
 /// Folder names under which copied third-party code lives.
@@ -19,9 +19,6 @@ pub const INSTALL_DIRS: &[&str] = &["node_modules", "site-packages", "dist-packa
 
 /// The detector's id for a pointer to a license file it could not name.
 pub use crate::license::refs::SEE_LICENSE_FILE;
-
-/// The detector's rule for "All rights reserved" with no grant in the file.
-pub const ALL_RIGHTS_RESERVED_RULE: &str = "all-rights-reserved";
 
 pub fn has_segment(path: &str, names: &[&str]) -> bool {
     path.split('/').any(|s| names.contains(&s))
@@ -195,7 +192,9 @@ pub fn granting(findings: &[LicenseFinding]) -> impl Iterator<Item = &LicenseFin
     // licensed under MIT") does not make an agreement's wording part of a license.
     let named = findings.iter().any(|f| matches!(f.method, Method::Text | Method::Notice | Method::Tag));
     findings.iter().filter(move |f| {
-        f.expression != SEE_LICENSE_FILE && f.rule != ALL_RIGHTS_RESERVED_RULE && !(named && f.method == Method::Marker)
+        f.expression != SEE_LICENSE_FILE
+            && f.rule != FindingRule::Own(OwnRule::AllRightsReserved)
+            && !(named && f.method == Method::Marker)
     })
 }
 
@@ -270,7 +269,7 @@ impl Scopes {
                             end_line: 1,
                             method: Method::Text,
                             confidence: 0.5,
-                            rule: "unidentified-license-file".into(),
+                            rule: FindingRule::Own(OwnRule::UnidentifiedLicenseFile),
                         },
                     });
                 continue;

@@ -16,7 +16,7 @@ pub fn try_parse(ecosystem: &str, rel: &str) -> Result<Catalog, ParseError> {
     let name = rel.rsplit('/').next().unwrap();
     let claimants: Vec<_> = ecosystems::claimants(rel, name).collect();
     assert_eq!(claimants.len(), 1, "{rel} is claimed by {} catalogers", claimants.len());
-    assert_eq!(claimants[0].ecosystem, ecosystem, "{rel}");
+    assert_eq!(claimants[0].name, ecosystem, "{rel}");
     (claimants[0].parse)(&ManifestFile { path: rel, bytes: &bytes })
 }
 
