@@ -559,7 +559,10 @@ impl<'a> Builder<'a> {
                     entry.0 += 1;
                 }
             }
-            if f.licenses.is_empty() || scopes::in_license_library(&f.path) || scopes::is_dependency_record(&f.path) {
+            if f.licenses.is_empty()
+                || scopes::in_license_library(&f.path)
+                || kataster_ecosystems::is_dependency_record(&f.path)
+            {
                 continue;
             }
             let dir = parent_dir(&f.path);

@@ -36,6 +36,10 @@ pub struct Cataloger {
     pub claims: fn(path: &str, name: &str) -> bool,
     /// Parse the claimed file.
     pub parse: fn(file: &ManifestFile) -> Result<Catalog, ParseError>,
+    /// Names of its ecosystem's files that record other packages: lockfiles and the package
+    /// manager's records of what it installed, parsed here or not (`bun.lock`). See
+    /// [`is_dependency_record`].
+    pub records: &'static [&'static str],
 }
 
 /// Everything kataster knows of one ecosystem: the catalogers of its files and its license
@@ -64,6 +68,15 @@ pub static ECOSYSTEMS: &[EcosystemSupport] = &[
 /// The catalogers that claim a file.
 pub fn claimants<'a>(path: &'a str, name: &'a str) -> impl Iterator<Item = &'static Cataloger> + use<'a> {
     ECOSYSTEMS.iter().flat_map(|e| e.catalogers).filter(move |c| (c.claims)(path, name))
+}
+
+/// Is the file at `path` a record of other packages (a lockfile, an installed-package record;
+/// by its name, [`Cataloger::records`])? Such a file lists the licenses of the dependencies,
+/// each of which is its own component, never the license of the project it lies in: what
+/// the detectors find in it is no evidence about that project.
+pub fn is_dependency_record(path: &str) -> bool {
+    let name = kataster_model::scopes::file_name(path);
+    ECOSYSTEMS.iter().flat_map(|e| e.catalogers).any(|c| c.records.contains(&name))
 }
 
 /// Parse text as the cataloger that claims `path` would (for unit tests).
@@ -633,5 +646,19 @@ mod helper_tests {
         assert_eq!(k.get(&["packages", "node_modules/a"]), Some(6));
         assert_eq!(k.get(&["packages", "node_modules/a", "dependencies"]), Some(7));
         assert_eq!(k.get(&["node_modules/a"]), None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lockfiles_and_installed_records_are_dependency_records() {
+        assert!(is_dependency_record("web/package-lock.json"));
+        assert!(is_dependency_record("vendor/composer/installed.json"));
+        assert!(is_dependency_record("Cargo.lock"));
+        assert!(!is_dependency_record("package.json"));
+        assert!(!is_dependency_record("Cargo.toml"));
     }
 }

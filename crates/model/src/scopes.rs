@@ -122,33 +122,6 @@ pub fn is_prose(path: &str) -> bool {
     in_docs(path) && !is_scope_license_file_name(name)
 }
 
-/// Lockfiles and package managers' records of installed packages: they list the licenses of
-/// other packages (`"license": "MIT"` per dependency), never the license of the project they
-/// lie in, so what the detectors find in them is no evidence about that project.
-pub fn is_dependency_record(path: &str) -> bool {
-    const NAMES: &[&str] = &[
-        "package-lock.json",
-        ".package-lock.json",
-        "npm-shrinkwrap.json",
-        "yarn.lock",
-        "pnpm-lock.yaml",
-        "bun.lock",
-        "composer.lock",
-        "installed.json",
-        "Cargo.lock",
-        "poetry.lock",
-        "uv.lock",
-        "pdm.lock",
-        "Pipfile.lock",
-        "Gemfile.lock",
-        "packages.lock.json",
-        "project.assets.json",
-        "go.sum",
-        "gradle.lockfile",
-    ];
-    NAMES.contains(&file_name(path))
-}
-
 /// The folder of copied third-party code a path lies in (`vendor`, `third_party`,
 /// `static/**/vendor`, `assets/**/lib`): the path of that folder, if any. Paths below an
 /// install folder (`node_modules`) are installed packages, not vendored code.
@@ -363,9 +336,6 @@ mod tests {
         assert!(is_prose("README"));
         assert!(!is_prose("LICENSE.md"));
         assert!(!is_prose("src/main.rs"));
-        assert!(is_dependency_record("web/package-lock.json"));
-        assert!(is_dependency_record("vendor/composer/installed.json"));
-        assert!(!is_dependency_record("package.json"));
         assert!(in_license_library("LICENSES/MIT.txt"));
         assert!(!in_license_library("LICENSE"));
     }

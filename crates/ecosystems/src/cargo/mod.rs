@@ -11,7 +11,7 @@ use kataster_model::model::{Hash, Scope};
 use std::collections::HashMap;
 use toml::{Table, Value};
 
-pub const CATALOGER: Cataloger = Cataloger { name: "cargo", claims, parse };
+pub const CATALOGER: Cataloger = Cataloger { name: "cargo", claims, parse, records: &["Cargo.lock"] };
 
 fn claims(_path: &str, name: &str) -> bool {
     name == "Cargo.toml" || name == "Cargo.lock"

@@ -15,7 +15,8 @@ use kataster_model::model::{Hash, Scope};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
-pub const CATALOGER: Cataloger = Cataloger { name: "composer", claims, parse };
+pub const CATALOGER: Cataloger =
+    Cataloger { name: "composer", claims, parse, records: &["composer.lock", "installed.json"] };
 
 fn claims(path: &str, name: &str) -> bool {
     name == "composer.json" || name == "composer.lock" || path.ends_with("vendor/composer/installed.json")

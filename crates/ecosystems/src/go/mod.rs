@@ -12,7 +12,7 @@ use super::{Catalog, Cataloger, ManifestFile, Package, PackageRole, ParseError, 
 use kataster_model::model::Ecosystem;
 use kataster_model::model::Scope;
 
-pub const CATALOGER: Cataloger = Cataloger { name: "golang", claims, parse };
+pub const CATALOGER: Cataloger = Cataloger { name: "golang", claims, parse, records: &["go.sum"] };
 
 fn claims(path: &str, name: &str) -> bool {
     name == "go.mod" || name == "go.sum" || (name == "modules.txt" && path.ends_with("vendor/modules.txt"))

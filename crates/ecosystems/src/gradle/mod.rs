@@ -11,7 +11,7 @@ use super::{Catalog, Cataloger, ManifestFile, Package, PackageRole, ParseError};
 use kataster_model::model::Ecosystem;
 use kataster_model::model::Scope;
 
-pub const CATALOGER: Cataloger = Cataloger { name: "gradle", claims, parse };
+pub const CATALOGER: Cataloger = Cataloger { name: "gradle", claims, parse, records: &["gradle.lockfile"] };
 
 const LEGACY_DIR: &str = "gradle/dependency-locks/";
 

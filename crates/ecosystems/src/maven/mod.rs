@@ -16,7 +16,7 @@ use kataster_model::model::Ecosystem;
 use kataster_model::model::Scope;
 use std::collections::HashMap;
 
-pub const CATALOGER: Cataloger = Cataloger { name: "maven", claims, parse };
+pub const CATALOGER: Cataloger = Cataloger { name: "maven", claims, parse, records: &[] };
 
 fn claims(path: &str, name: &str) -> bool {
     name == "pom.xml" || (name == "pom.properties" && path.contains("META-INF/maven/"))

@@ -18,7 +18,19 @@ use kataster_model::license::DeclaredLicense;
 use kataster_model::model::Ecosystem;
 use serde_json::Value;
 
-pub const CATALOGER: Cataloger = Cataloger { name: "npm", claims, parse };
+pub const CATALOGER: Cataloger = Cataloger {
+    name: "npm",
+    claims,
+    parse,
+    records: &[
+        "package-lock.json",
+        ".package-lock.json",
+        "npm-shrinkwrap.json",
+        "yarn.lock",
+        "pnpm-lock.yaml",
+        "bun.lock",
+    ],
+};
 
 fn claims(path: &str, name: &str) -> bool {
     let in_node_modules = path.split('/').any(|s| s == "node_modules");

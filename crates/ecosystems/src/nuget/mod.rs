@@ -19,7 +19,8 @@ use kataster_model::model::Scope;
 use serde_json::Value;
 use std::collections::HashMap;
 
-pub const CATALOGER: Cataloger = Cataloger { name: "nuget", claims, parse };
+pub const CATALOGER: Cataloger =
+    Cataloger { name: "nuget", claims, parse, records: &["packages.lock.json", "project.assets.json"] };
 
 const PROJECT_EXTENSIONS: &[&str] = &[".csproj", ".fsproj", ".vbproj"];
 

@@ -13,7 +13,7 @@ use kataster_model::model::Scope;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-pub const CATALOGER: Cataloger = Cataloger { name: "publiccode", claims, parse };
+pub const CATALOGER: Cataloger = Cataloger { name: "publiccode", claims, parse, records: &[] };
 
 use kataster_model::license::refs::OPEN_SOURCE;
 

@@ -18,7 +18,8 @@ pub mod resolve;
 use super::{Catalog, Cataloger, ManifestFile, Package, PackageRole, ParseError, purl};
 use kataster_model::model::Ecosystem;
 
-pub const CATALOGER: Cataloger = Cataloger { name: "pypi", claims, parse };
+pub const CATALOGER: Cataloger =
+    Cataloger { name: "pypi", claims, parse, records: &["poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock"] };
 
 const INSTALL_DIRS: &[&str] = &["site-packages", "dist-packages"];
 

@@ -14,7 +14,7 @@ use kataster_model::model::Ecosystem;
 use kataster_model::model::{Hash, Scope};
 use std::collections::HashMap;
 
-pub const CATALOGER: Cataloger = Cataloger { name: "gem", claims, parse };
+pub const CATALOGER: Cataloger = Cataloger { name: "gem", claims, parse, records: &["Gemfile.lock"] };
 
 fn claims(_path: &str, name: &str) -> bool {
     name == "Gemfile"
