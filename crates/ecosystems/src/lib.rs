@@ -5,8 +5,8 @@
 //! runs a package manager, never touches the network and never reads another file: what
 //! it knows comes from the bytes it is handed. Each ecosystem's folder holds its
 //! cataloger and, in `resolve.rs`, its license look-up in package caches and registries
-//! ([`resolve`] holds what they share). Adding an ecosystem is one new folder and one line
-//! in [`ECOSYSTEMS`].
+//! ([`resolve`] holds what they share). Adding an ecosystem is its name in the model's
+//! `Ecosystem`, one new folder and one line in [`ECOSYSTEMS`].
 
 use kataster_model::license::DeclaredLicense;
 use kataster_model::model::{Ecosystem, Hash, Scope};
@@ -50,8 +50,8 @@ pub struct EcosystemSupport {
     pub resolver: Option<resolve::Resolver>,
 }
 
-/// Every ecosystem kataster knows, one line each: adding an ecosystem is its folder and its
-/// line here. Order does not matter: results are sorted later.
+/// Every ecosystem kataster knows, one line each: adding an ecosystem is its name in
+/// `Ecosystem`, its folder and its line here. Order does not matter: results are sorted later.
 #[rustfmt::skip]
 pub static ECOSYSTEMS: &[EcosystemSupport] = &[
     EcosystemSupport { catalogers: &[cargo::CATALOGER], resolver: Some(cargo::resolve::RESOLVER) },
