@@ -701,7 +701,7 @@ mod tests {
     #[test]
     fn every_vendor_marker_names_a_vendor_word() {
         let vendor: Vec<&(String, String, Regex)> =
-            compiled().markers.iter().filter(|m| m.0.starts_with("vendor-")).collect();
+            compiled().markers.iter().filter(|m| m.0.starts_with(VENDOR)).collect();
         assert!(!vendor.is_empty());
         for (rule, _, r) in vendor {
             assert!(VENDOR_WORDS.iter().any(|w| r.as_str().contains(w)), "{rule}: {} names no vendor word", r.as_str());
