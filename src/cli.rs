@@ -1,6 +1,7 @@
 //! Command-line interface: arguments, and the mapping of outcomes to exit codes.
 
 use clap::{Args, Parser, Subcommand};
+use kataster_model::model::Ecosystem;
 use kataster_report::{Format, ReportOptions};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -153,10 +154,10 @@ pub struct ScanArgs {
     /// A package cache or install folder to search, ECOSYSTEM=PATH (cargo, npm, pypi, golang,
     /// maven, nuget, composer, gem); repeatable.
     #[arg(long, value_name = "ECOSYSTEM=PATH", value_parser = parse_cache_dir)]
-    pub cache_dir: Vec<(String, PathBuf)>,
+    pub cache_dir: Vec<(Ecosystem, PathBuf)>,
     /// A registry base URL for --online, ECOSYSTEM=URL (a mirror); repeatable.
     #[arg(long, value_name = "ECOSYSTEM=URL", value_parser = parse_registry)]
-    pub registry: Vec<(String, String)>,
+    pub registry: Vec<(Ecosystem, String)>,
     /// A Python virtual environment (or site-packages folder) to read installed licenses from; repeatable.
     #[arg(long, value_name = "PATH")]
     pub python_env: Vec<PathBuf>,
@@ -291,15 +292,14 @@ pub struct DiffArgs {
     pub fail_on: Option<DiffFailOn>,
 }
 
-fn parse_ecosystem_pair(s: &str) -> Result<(String, String), String> {
+fn parse_ecosystem_pair(s: &str) -> Result<(Ecosystem, String), String> {
     let (eco, value) = s.split_once('=').ok_or_else(|| format!("`{s}`: expected ECOSYSTEM=VALUE"))?;
-    let eco = eco.trim().to_ascii_lowercase();
-    let eco = match eco.as_str() {
-        "go" => "golang".to_string(),
-        "python" | "pip" => "pypi".to_string(),
-        "ruby" | "rubygems" => "gem".to_string(),
-        "crates" | "rust" => "cargo".to_string(),
-        _ => eco,
+    let eco = match eco.trim().to_ascii_lowercase().as_str() {
+        "go" => Ecosystem::Golang,
+        "python" | "pip" => Ecosystem::Pypi,
+        "ruby" | "rubygems" => Ecosystem::Gem,
+        "crates" | "rust" => Ecosystem::Cargo,
+        name => Ecosystem::from_name(name),
     };
     if kataster_ecosystems::resolve::resolver(&eco).is_none() {
         return Err(format!(
@@ -313,11 +313,11 @@ fn parse_ecosystem_pair(s: &str) -> Result<(String, String), String> {
     Ok((eco, value.to_string()))
 }
 
-fn parse_cache_dir(s: &str) -> Result<(String, PathBuf), String> {
+fn parse_cache_dir(s: &str) -> Result<(Ecosystem, PathBuf), String> {
     parse_ecosystem_pair(s).map(|(e, p)| (e, PathBuf::from(p)))
 }
 
-fn parse_registry(s: &str) -> Result<(String, String), String> {
+fn parse_registry(s: &str) -> Result<(Ecosystem, String), String> {
     let (e, u) = parse_ecosystem_pair(s)?;
     if !(u.starts_with("http://") || u.starts_with("https://")) {
         return Err(format!("`{u}`: a registry URL starts with http:// or https://"));
@@ -448,7 +448,7 @@ fn set_sbom_parties(inv: &mut kataster_model::model::Inventory, authors: &[Strin
     // A root's own publiccode.yml: the one at its top, which describes the repository.
     let publiccode = |c: &&kataster_model::model::Component| {
         c.kind == ComponentKind::Project
-            && c.ecosystem == "publiccode"
+            && c.ecosystem == Ecosystem::Publiccode
             && c.locations.iter().any(|l| l.starts_with("publiccode.yml") || l.starts_with("publiccode.yaml"))
     };
     let mut authors: Vec<String> = authors.iter().map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect();

@@ -32,7 +32,7 @@ fn library_errors(root: &Path) -> (BTreeSet<(String, String)>, usize) {
         for c in claimants(&rel, &name) {
             if let Err(e) = (c.parse)(&ManifestFile { path: &rel, bytes: &bytes }) {
                 with_line += usize::from(e.line.is_some());
-                errors.insert((rel.clone(), format!("{} cataloger: {e}", c.ecosystem)));
+                errors.insert((rel.clone(), format!("{} cataloger: {e}", c.name)));
             }
         }
     }

@@ -5,7 +5,7 @@
 use crate::fs_support;
 use crate::kataster;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
@@ -186,6 +186,31 @@ fn merged_shards_equal_the_unsharded_scan() {
     kataster().arg("merge").args(&parts).args(["-o", &spec]).assert().success();
     let from_file: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(without_timestamps(from_file), whole);
+}
+
+/// An inventory of a later version may name ecosystems, diagnostic codes and rules this one
+/// does not know: they are read and written back as they are.
+#[test]
+fn merge_keeps_the_names_of_a_later_version() {
+    let d = tempfile::tempdir().unwrap();
+    let mut inv = scan_estate_file(&[]);
+    inv["components"][0]["ecosystem"] = json!("swift");
+    let file = inv["files"].as_array().unwrap().iter().position(|f| !f["licenses"].as_array().unwrap().is_empty());
+    let file = file.expect("a file with a license finding");
+    inv["files"][file]["licenses"][0]["rule"] = json!("a-later-rule");
+    inv["diagnostics"] = json!([{"severity": "info", "root": "", "path": "", "code": "a-later-code", "message": "m"}]);
+    inv["findings"] = json!([{
+        "component": inv["components"][0]["id"], "name": "x", "version": null, "purl": null, "license": null,
+        "decision": "review", "rule": "a later rule: x", "reason": "r", "paths": []
+    }]);
+    let p = d.path().join("later.json");
+    std::fs::write(&p, serde_json::to_vec(&inv).unwrap()).unwrap();
+    let merged = run_json(&["merge", p.to_str().unwrap()]);
+    assert_eq!(merged["components"][0]["ecosystem"], "swift");
+    assert_eq!(merged["summary"]["by_ecosystem"]["swift"], 1);
+    assert_eq!(merged["files"][file]["licenses"][0]["rule"], "a-later-rule");
+    assert_eq!(merged["diagnostics"][0]["code"], "a-later-code");
+    assert_eq!(merged["findings"][0]["rule"], "a later rule: x");
 }
 
 #[test]

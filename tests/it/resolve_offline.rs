@@ -75,7 +75,7 @@ fn no_local_caches_leaves_only_the_tree_and_named_folders() {
     let mut comps = vec![dep("cargo", "itoa", "1.0.19", None)];
     let opts = ResolveOptions {
         no_local_caches: true,
-        cache_dirs: vec![("cargo".into(), f.join("cargo-home"))],
+        cache_dirs: vec![(Ecosystem::Cargo, f.join("cargo-home"))],
         ..Default::default()
     };
     run(&f.join("project"), &mut comps, &opts, &env);
@@ -111,7 +111,7 @@ fn npm_node_modules_elsewhere_given_as_cache_dir_is_a_local_cache() {
     let env = empty_env(empty_root.path());
     let mut comps = vec![dep("npm", "ms", "2.1.3", None)];
     let opts =
-        ResolveOptions { cache_dirs: vec![("npm".into(), installed.join("node_modules"))], ..Default::default() };
+        ResolveOptions { cache_dirs: vec![(Ecosystem::Npm, installed.join("node_modules"))], ..Default::default() };
     run(empty_root.path(), &mut comps, &opts, &env);
     assert_eq!(comps[0].declared_license.as_deref(), Some("MIT"));
     assert_eq!(comps[0].license_sources, vec![LicenseSource::LocalCache]);
@@ -183,7 +183,7 @@ fn maven_versions_managed_by_a_parent_pom_or_an_imported_bom_are_resolved() {
     let f = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sbom/maven");
     let resolve = ResolveOptions {
         no_local_caches: true,
-        cache_dirs: vec![("maven".into(), f.join("m2"))],
+        cache_dirs: vec![(Ecosystem::Maven, f.join("m2"))],
         ..Default::default()
     };
     let scan = |resolve: ResolveOptions| {
@@ -289,7 +289,7 @@ fn a_vendor_link_out_of_the_tree_is_not_followed() {
     let mut comps = vec![dep("golang", "victim", "v1.0.0", None)];
     let opts = ResolveOptions {
         no_local_caches: true,
-        cache_dirs: vec![("golang".into(), h.outside.parent().unwrap().to_path_buf())],
+        cache_dirs: vec![(Ecosystem::Golang, h.outside.parent().unwrap().to_path_buf())],
         ..Default::default()
     };
     std::fs::rename(h.outside.parent().unwrap().join("victim"), h.outside.parent().unwrap().join("victim@v1.0.0"))

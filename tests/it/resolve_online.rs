@@ -106,7 +106,10 @@ fn setup(reg: &Registry) -> Setup {
     let opts = ResolveOptions {
         online: true,
         no_local_caches: true,
-        registries: ["cargo", "npm", "pypi"].iter().map(|e| (e.to_string(), reg.url.clone())).collect(),
+        registries: [Ecosystem::Cargo, Ecosystem::Npm, Ecosystem::Pypi]
+            .into_iter()
+            .map(|e| (e, reg.url.clone()))
+            .collect(),
         http_cache_dir: Some(cache.path().to_path_buf()),
         http: Some(HttpSettings {
             timeout: Duration::from_millis(800),
@@ -172,7 +175,7 @@ fn not_found_is_a_diagnostic_and_cached() {
     let diags = run(&s, &mut comps);
     assert_eq!(comps[0].declared_license, None);
     assert_eq!(diags.len(), 1, "{diags:?}");
-    assert_eq!(diags[0].code, "license-unresolved");
+    assert_eq!(diags[0].code, DiagnosticCode::LicenseUnresolved);
     assert_eq!(diags[0].path, "Cargo.lock");
     assert!(diags[0].message.contains("cargo no-such-crate@1.0.0"), "{}", diags[0].message);
     run(&s, &mut [dep("cargo", "no-such-crate", "1.0.0", None)]);
@@ -210,7 +213,7 @@ fn a_registry_that_does_not_answer_in_time_is_a_diagnostic_and_the_rest_resolves
     assert_eq!(comps[0].declared_license, None);
     assert_eq!(comps[1].declared_license.as_deref(), Some("MIT"));
     assert_eq!(diags.len(), 1, "{diags:?}");
-    assert_eq!(diags[0].code, "registry-lookup-failed");
+    assert_eq!(diags[0].code, DiagnosticCode::RegistryLookupFailed);
     assert_eq!(diags[0].severity, Severity::Warning);
     assert!(diags[0].message.contains("timed out"), "{}", diags[0].message);
     // Three attempts: the first and two retries.

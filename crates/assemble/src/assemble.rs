@@ -27,6 +27,31 @@ struct Sighting {
 
 /// Build the components and file records of one root from its examined files.
 pub fn assemble_root(label: &str, examined: Vec<Examined>) -> (Vec<Component>, Vec<FileRecord>, Vec<Diagnostic>) {
+    let Gathered { mut files, mut diagnostics, catalogs, reuse_annotations } = gather(examined);
+    let mut b = Builder::new(label);
+    let members = b.projects(&catalogs);
+    b.dependencies(members);
+    let scopes = Scopes::build(&files);
+    b.vendored_folders(&files, &scopes);
+    b.license_subtrees(&scopes);
+    b.resolve_edges();
+    b.propagate_scopes();
+    let readmes = b.assign_files(&mut files, &scopes, reuse_annotations, &mut diagnostics);
+    b.declare_scopes(&files, &scopes, &readmes);
+    let comps = b.comps.into_iter().map(Draft::finish).collect();
+    (comps, files, diagnostics)
+}
+
+/// What the examined files of a root hold, sorted by path.
+struct Gathered {
+    files: Vec<FileRecord>,
+    diagnostics: Vec<Diagnostic>,
+    /// The catalogs the files parsed into, by file path; workspace licenses handed down.
+    catalogs: Vec<(String, Catalog)>,
+    reuse_annotations: Vec<kataster_detect::reuse::Annotation>,
+}
+
+fn gather(examined: Vec<Examined>) -> Gathered {
     let mut files = Vec::with_capacity(examined.len());
     let mut diagnostics = Vec::new();
     let mut catalogs: Vec<(String, Catalog)> = Vec::new();
@@ -44,344 +69,16 @@ pub fn assemble_root(label: &str, examined: Vec<Examined>) -> (Vec<Component>, V
     catalogs.sort_by(|a, b| a.0.cmp(&b.0));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     inherit_workspace_licenses(&mut catalogs);
+    Gathered { files, diagnostics, catalogs, reuse_annotations }
+}
 
-    let mut b = Builder { label, comps: Vec::new(), by_key: HashMap::new() };
-    // Member project -> the projects whose lockfile resolves it (a Gemfile.lock's PATH gems,
-    // a NuGet lockfile's project references): where its bare requirements are locked.
-    let mut resolved_by: HashMap<usize, Vec<usize>> = HashMap::new();
-
-    // 1. Projects: manifests' own packages, merged per (ecosystem, folder). Every folder
-    // project exists before lockfile members are matched to them by name.
-    let mut sightings: Vec<Sighting> = Vec::new();
-    let mut file_projects: Vec<Vec<usize>> = Vec::with_capacity(catalogs.len());
-    for (path, cat) in &catalogs {
-        let mut proj_idx = Vec::new();
-        for pkg in &cat.packages {
-            if pkg.role != PackageRole::Project {
-                continue;
-            }
-            let installed = has_segment(path, INSTALL_DIRS);
-            if let (Some(dir), false) = (&pkg.dir, installed) {
-                let kind = if has_segment(dir, VENDOR_DIRS) { ComponentKind::Vendored } else { ComponentKind::Project };
-                let idx = b.project(kind, dir, path, pkg);
-                proj_idx.push(idx);
-            }
-        }
-        file_projects.push(proj_idx);
-    }
-    for ((path, cat), mut proj_idx) in catalogs.iter().zip(file_projects) {
-        // Lockfile entries for workspace members: merge into the manifest project by name
-        // (case-insensitively: NuGet writes project references in lower case). They own the
-        // file's packages unless the file names its own project (a NuGet lockfile's
-        // `Project` entries are the projects it references, not its owner).
-        let own_project = !proj_idx.is_empty();
-        for pkg in &cat.packages {
-            if pkg.role == PackageRole::Project
-                && pkg.dir.is_none()
-                && let Some(idx) = b.member_named(pkg)
-            {
-                b.absorb(idx, path, pkg);
-                b.by_key.insert((pkg.ecosystem.to_string(), pkg.key()), idx);
-                if own_project {
-                    resolved_by.entry(idx).or_default().extend(proj_idx.iter().copied());
-                } else {
-                    proj_idx.push(idx);
-                }
-            }
-        }
-        for pkg in &cat.packages {
-            let unmatched_member =
-                pkg.role == PackageRole::Project && pkg.dir.is_none() && b.member_named(pkg).is_none();
-            let installed_project =
-                pkg.role == PackageRole::Project && pkg.dir.is_some() && has_segment(path, INSTALL_DIRS);
-            if pkg.role == PackageRole::Dependency || unmatched_member || installed_project {
-                sightings.push(Sighting { file: path.clone(), pkg: pkg.clone(), file_projects: proj_idx.clone() });
-            }
-        }
-    }
-
-    // 2. Dependencies: versioned sightings first, then bare manifest requirements.
-    sightings.sort_by_key(|s| s.pkg.version.is_none());
-    for s in &sightings {
-        let owners = if s.file_projects.is_empty() {
-            b.enclosing_projects(parent_dir(&s.file), s.pkg.ecosystem)
-        } else {
-            s.file_projects.clone()
-        };
-        if s.pkg.version.is_none()
-            && let Some(p) = b.project_named(s.pkg.ecosystem, &s.pkg.name)
-        {
-            // A requirement naming a project of this root (a workspace sibling, a path
-            // dependency) is an edge to that project, not a component of its own.
-            b.by_key.entry((s.pkg.ecosystem.to_string(), s.pkg.key())).or_insert(p);
-            continue;
-        }
-        let idx = if s.pkg.version.is_none() {
-            // A requirement without a version: the locked package of that name, if any.
-            let mut lockers = owners.clone();
-            lockers.extend(owners.iter().filter_map(|o| resolved_by.get(o)).flatten().copied());
-            b.locked_by_name(s.pkg.ecosystem, &s.pkg.name, &lockers).unwrap_or_else(|| b.dependency(&s.pkg))
-        } else {
-            b.dependency(&s.pkg)
-        };
-        b.absorb(idx, &s.file, &s.pkg);
-        if s.pkg.version.is_none()
-            && let Some(locked) = b.comps[idx].comp.purl.clone().filter(|_| b.comps[idx].comp.version.is_some())
-        {
-            // The owners' edges to the bare requirement point at the locked package.
-            for &o in &owners {
-                if b.comps[o].pending_edges.remove(&s.pkg.key()) {
-                    b.comps[o].pending_edges.insert(locked.clone());
-                }
-            }
-        }
-        for o in owners {
-            let oid = b.comps[o].comp.id.clone();
-            if o != idx && !b.comps[idx].comp.projects.contains(&oid) {
-                b.comps[idx].comp.projects.push(oid);
-            }
-        }
-    }
-
-    // 3. Copied third-party code without a manifest: below a vendor folder, the deepest
-    // folder holding license files, else the vendor folder's first-level folder.
-    let scopes = Scopes::build(&files);
-    let mut dirs_taken: BTreeSet<String> = b.comps.iter().filter_map(|c| c.dir.clone()).collect();
-    let mut vendored: BTreeSet<String> = BTreeSet::new();
-    for f in &files {
-        let Some(v) = scopes::vendor_dir(&f.path) else { continue };
-        let dir = parent_dir(&f.path);
-        if dir.len() <= v.len() {
-            continue; // a file copied straight into the vendor folder: a discovered license
-        }
-        let mut below_v = scopes::ancestors(dir).take_while(|d| d.len() > v.len());
-        let pick = match below_v.find(|d| dirs_taken.contains(*d) || scopes.at(d).is_some()) {
-            Some(d) if dirs_taken.contains(d) => continue, // a manifest's vendored package owns it
-            Some(d) => d,
-            None => {
-                let rest = &dir[v.len() + 1..];
-                &dir[..v.len() + 1 + rest.find('/').unwrap_or(rest.len())]
-            }
-        };
-        vendored.insert(pick.to_string());
-    }
-    for dir in vendored {
-        let v = scopes::vendor_folder(&dir).unwrap_or("");
-        let name = dir.get(v.len() + 1..).filter(|n| !n.is_empty()).unwrap_or(&dir).to_string();
-        let mut comp = scope_component(label, ComponentKind::Vendored, format!("{label}:vendored:{dir}"), name);
-        comp.locations = vec![dir.clone()];
-        let idx = b.push(comp);
-        b.comps[idx].dir = Some(dir.clone());
-        dirs_taken.insert(dir);
-    }
-
-    // 4. Subtrees with a license of their own and no manifest (an open-core `ee/`): a
-    // component each, where their license differs from the one they sit in.
-    for dir in scopes.dirs() {
-        if dir.is_empty()
-            || dirs_taken.contains(dir)
-            || has_segment(dir, INSTALL_DIRS)
-            || scopes::vendor_folder(dir).is_some()
-        {
-            continue;
-        }
-        let inherited = scopes.above(dir).map(|s| s.expression.as_str());
-        if scopes.at(dir).map(|s| s.expression.as_str()) == inherited {
-            continue;
-        }
-        let name = dir.rsplit('/').next().unwrap_or(dir).to_string();
-        let mut comp = scope_component(label, ComponentKind::Files, format!("{label}:files:{dir}"), name);
-        comp.locations = vec![dir.to_string()];
-        let idx = b.push(comp);
-        b.comps[idx].dir = Some(dir.to_string());
-    }
-
-    // 5. Edges: package keys to component ids, and scopes of transitive dependencies.
-    b.resolve_edges();
-    b.propagate_scopes();
-
-    // 6. Files: each to the deepest component folder that holds it, or the root's files
-    // component; what each file says goes to its component as declared (the license files
-    // of its scope) or discovered (every other file but prose and license libraries).
-    let mut dir_owner: HashMap<String, usize> = HashMap::new();
-    for (i, c) in b.comps.iter().enumerate() {
-        if let Some(d) = &c.dir {
-            dir_owner.entry(d.clone()).or_insert(i);
-        }
-    }
-    let mut files_comp: Option<usize> = None;
-    let mut readmes: HashMap<usize, Vec<usize>> = HashMap::new();
-    let mut reuse_problems = Vec::new();
-    let reuse = kataster_detect::reuse::ReuseIndex::new(reuse_annotations, &mut reuse_problems);
-    diagnostics.extend(reuse_problems.into_iter().map(|(path, message)| Diagnostic {
-        severity: Severity::Warning,
-        root: label.to_string(),
-        path,
-        code: "reuse-error".into(),
-        message,
-    }));
-    let reuse_repo = !reuse.is_empty() || files.iter().any(|f| kataster_detect::reuse::is_license_library(&f.path));
-    for (fi, f) in files.iter_mut().enumerate() {
-        let owner = owner_of(&f.path, &dir_owner);
-        let idx = match owner {
-            Some(i) => i,
-            None => *files_comp.get_or_insert_with(|| {
-                let i = b.push(scope_component(label, ComponentKind::Files, format!("{label}:files"), label.into()));
-                b.comps[i].comp.locations = vec![".".into()];
-                i
-            }),
-        };
-        let c = &mut b.comps[idx];
-        f.component = Some(c.comp.id.clone());
-        if reuse_repo && !scopes::in_license_library(&f.path) {
-            // REUSE: what the file's header says, or what a REUSE.toml, the dep5 or a
-            // sidecar assigns to it; the component's most common assignment is declared.
-            let own = kataster_model::license::and_all(
-                f.licenses.iter().filter(|l| l.method == Method::Tag).map(|l| l.expression.as_str()),
-            );
-            let assigned = reuse.license_of(&f.path, own.as_deref());
-            if let Some(a) = &assigned
-                && own.as_deref() != Some(a.expression.as_str())
-            {
-                let src = a.sources.first();
-                c.found.push(Evidence {
-                    expression: a.expression.clone(),
-                    path: f.path.clone(),
-                    start_line: None,
-                    end_line: None,
-                    method: Method::Reference,
-                    confidence: 1.0,
-                    source: LicenseSource::Files,
-                    note: src.map(|s| format!("REUSE assignment in {}:{}", s.path, s.line)),
-                });
-            }
-            if let Some(e) = assigned.map(|a| a.expression).or(own) {
-                let entry = c.reuse.entry(e).or_insert((0, f.path.clone()));
-                entry.0 += 1;
-            }
-        }
-        if f.licenses.is_empty() || scopes::in_license_library(&f.path) || scopes::is_dependency_record(&f.path) {
-            continue;
-        }
-        let dir = parent_dir(&f.path);
-        if scopes::is_prose(&f.path) {
-            if scopes::file_name(&f.path).to_ascii_uppercase().starts_with("README")
-                && Some(dir) == c.dir.as_deref().or(Some(""))
-            {
-                readmes.entry(idx).or_default().push(fi);
-            }
-            continue;
-        }
-        if scopes::is_scope_license_file_name(file_name(&f.path)) && scopes.at(dir).is_some() {
-            // A license file: declared for the components its scope governs; what a
-            // deeper license file with the same license says is discovered here.
-            if governing_dir(c, &scopes) == Some(dir) {
-                continue;
-            }
-        }
-        let copied = scopes::vendor_dir(&f.path) == Some(dir);
-        for l in scopes::granting(&f.licenses) {
-            let note = copied.then(|| "copied third-party code (file in a vendor folder)".to_string());
-            c.found.push(Evidence::of_finding(&f.path, l, LicenseSource::Files, note));
-        }
-        for l in f.licenses.iter().filter(|l| l.expression == SEE_LICENSE_FILE) {
-            // A pointer reads as the license of the file it points to: the license files
-            // governing the folder of the file that points.
-            let ev = match scopes.governing(dir) {
-                Some(s) => Evidence {
-                    expression: s.expression.clone(),
-                    path: f.path.clone(),
-                    start_line: Some(l.start_line),
-                    end_line: Some(l.end_line),
-                    method: Method::Reference,
-                    confidence: (l.confidence * 0.9).min(0.9),
-                    source: LicenseSource::Files,
-                    note: Some(format!("points to {}", scope_paths(s))),
-                },
-                None => Evidence {
-                    expression: SEE_LICENSE_FILE.into(),
-                    path: f.path.clone(),
-                    start_line: Some(l.start_line),
-                    end_line: Some(l.end_line),
-                    method: l.method,
-                    confidence: l.confidence.min(0.3),
-                    source: LicenseSource::Files,
-                    note: Some("points to a license file that is not in the tree".into()),
-                },
-            };
-            c.found.push(ev);
-        }
-    }
-
-    // 7. The declaration of the scope: the license files governing each component's folder,
-    // or the file its manifest points to (`SEE LICENSE IN`).
-    let by_path: HashMap<&str, usize> = files.iter().enumerate().map(|(i, f)| (f.path.as_str(), i)).collect();
-    for (idx, d) in b.comps.iter_mut().enumerate() {
-        let pointed = d
-            .declared
-            .as_ref()
-            .and_then(|(raw, expr, _, _)| (expr.as_deref() == Some(SEE_LICENSE_FILE)).then(|| see_license_in(raw))?);
-        if let Some(target) = pointed {
-            let dir = d.dir.as_deref().unwrap_or("");
-            let path = if dir.is_empty() { target.clone() } else { format!("{dir}/{target}") };
-            if let Some(&fi) = by_path.get(path.as_str()) {
-                let f = &files[fi];
-                let granted: Vec<&LicenseFinding> = scopes::granting(&f.licenses).collect();
-                if !granted.is_empty() {
-                    d.scope_license = kataster_model::license::and_all(granted.iter().map(|l| l.expression.as_str()));
-                    for l in granted {
-                        let note = Some(format!("the manifest says SEE LICENSE IN {target}"));
-                        d.declared_files.push(Evidence::of_finding(&f.path, l, LicenseSource::LicenseFile, note));
-                    }
-                    d.found.retain(|e| e.path != f.path);
-                    continue;
-                }
-            }
-        }
-        if let Some(s) = governing_dir(d, &scopes).and_then(|g| scopes.at(g)) {
-            d.scope_license = Some(s.expression.clone());
-            for sf in &s.files {
-                let note = (Some(s.dir.as_str()) != d.dir.as_deref().or(Some(""))).then(|| {
-                    format!("license file of the folder above ({})", if s.dir.is_empty() { "." } else { &s.dir })
-                });
-                d.declared_files.push(Evidence::of_finding(&sf.path, &sf.finding, LicenseSource::LicenseFile, note));
-            }
-        }
-        // No license file: in a REUSE repository, the assignment most of its files carry.
-        if d.scope_license.is_none()
-            && let Some((expr, (n, first))) = d.reuse.iter().max_by(|a, b| a.1.0.cmp(&b.1.0).then(b.0.cmp(a.0)))
-        {
-            let total: u64 = d.reuse.values().map(|v| v.0).sum();
-            d.scope_license = Some(expr.clone());
-            d.declared_files.push(Evidence {
-                expression: expr.clone(),
-                path: first.clone(),
-                start_line: None,
-                end_line: None,
-                method: Method::Tag,
-                confidence: 1.0,
-                source: LicenseSource::Reuse,
-                note: Some(format!("REUSE: {n} of {total} files")),
-            });
-            let e = expr.clone();
-            d.found.retain(|f| f.expression != e);
-        }
-        // Nothing declared and nothing in the files: what the component's README says.
-        if d.declared.is_none() && d.scope_license.is_none() && d.found.is_empty() {
-            for &fi in readmes.get(&idx).map(Vec::as_slice).unwrap_or(&[]) {
-                let f = &files[fi];
-                for l in scopes::granting(&f.licenses).filter(|l| l.method != Method::Marker) {
-                    let note = Some("only the README names a license".to_string());
-                    let mut ev = Evidence::of_finding(&f.path, l, LicenseSource::Files, note);
-                    ev.confidence = (l.confidence * 0.7).min(0.7);
-                    d.found.push(ev);
-                }
-            }
-        }
-    }
-
-    let comps = b.comps.into_iter().map(Draft::finish).collect();
-    (comps, files, diagnostics)
+/// What the projects step leaves to the dependencies step.
+struct Members {
+    /// The sightings of dependencies (and of projects that are not the tree's own).
+    sightings: Vec<Sighting>,
+    /// Member project -> the projects whose lockfile resolves it (a Gemfile.lock's PATH
+    /// gems, a NuGet lockfile's project references): where its bare requirements are locked.
+    resolved_by: HashMap<usize, Vec<usize>>,
 }
 
 /// Members that inherit their workspace's license (`license.workspace = true`) take the
@@ -407,11 +104,11 @@ fn inherit_workspace_licenses(catalogs: &mut [(String, Catalog)]) {
 
 /// A component found from folders rather than a manifest (vendored code, a license scope).
 fn scope_component(label: &str, kind: ComponentKind, id: String, name: String) -> Component {
-    bare_component(label, kind, id, name, "generic".into())
+    bare_component(label, kind, id, name, Ecosystem::Generic)
 }
 
 /// A component with nothing known about it but its identity.
-fn bare_component(label: &str, kind: ComponentKind, id: String, name: String, ecosystem: String) -> Component {
+fn bare_component(label: &str, kind: ComponentKind, id: String, name: String, ecosystem: Ecosystem) -> Component {
     Component {
         id,
         name,
@@ -563,22 +260,455 @@ struct Builder<'a> {
     label: &'a str,
     comps: Vec<Draft>,
     /// (ecosystem, package key) -> component index.
-    by_key: HashMap<(String, String), usize>,
+    by_key: HashMap<(Ecosystem, String), usize>,
+    index: Index,
 }
 
-impl Builder<'_> {
-    fn push(&mut self, comp: Component) -> usize {
-        self.comps.push(Draft {
+/// The components by what assembly looks them up by, each list in the order the components
+/// were made. Drafts take their name and version while sightings merge into them; the
+/// builder updates this index when they do.
+#[derive(Default)]
+struct Index {
+    by_id: HashMap<String, usize>,
+    /// Projects by ecosystem and name in ASCII lower case.
+    projects: HashMap<(Ecosystem, String), Vec<usize>>,
+    /// Dependencies with a version, by ecosystem and name in ASCII lower case.
+    locked: HashMap<(Ecosystem, String), Vec<usize>>,
+    /// Projects by folder.
+    project_dirs: HashMap<String, Vec<usize>>,
+}
+
+impl Index {
+    /// The key of a draft in `projects` or `locked`, if it belongs in one of them.
+    fn named(d: &Draft) -> Option<(Ecosystem, String)> {
+        let c = &d.comp;
+        let listed = match c.kind {
+            ComponentKind::Project => true,
+            ComponentKind::Dependency => c.version.is_some(),
+            ComponentKind::Vendored | ComponentKind::Files => false,
+        };
+        listed.then(|| (c.ecosystem.clone(), c.name.to_ascii_lowercase()))
+    }
+
+    fn list(&mut self, kind: ComponentKind) -> &mut HashMap<(Ecosystem, String), Vec<usize>> {
+        if kind == ComponentKind::Project { &mut self.projects } else { &mut self.locked }
+    }
+
+    /// Record draft `idx` under its name, having been recorded under `before`.
+    fn rename(&mut self, idx: usize, d: &Draft, before: Option<(Ecosystem, String)>) {
+        let after = Index::named(d);
+        if after == before {
+            return;
+        }
+        let list = self.list(d.comp.kind);
+        if let Some(old) = before.and_then(|k| list.get_mut(&k)) {
+            old.retain(|&i| i != idx);
+        }
+        if let Some(new) = after {
+            let at = list.entry(new).or_default();
+            if let Err(pos) = at.binary_search(&idx) {
+                at.insert(pos, idx);
+            }
+        }
+    }
+
+    fn add(&mut self, idx: usize, d: &Draft) {
+        self.by_id.entry(d.comp.id.clone()).or_insert(idx);
+        if let (ComponentKind::Project, Some(dir)) = (d.comp.kind, &d.dir) {
+            self.project_dirs.entry(dir.clone()).or_default().push(idx);
+        }
+        self.rename(idx, d, None);
+    }
+}
+
+impl<'a> Builder<'a> {
+    fn new(label: &'a str) -> Builder<'a> {
+        Builder { label, comps: Vec::new(), by_key: HashMap::new(), index: Index::default() }
+    }
+
+    /// Step 1, projects: manifests' own packages, merged per (ecosystem, folder). Every folder
+    /// project exists before lockfile members are matched to them by name. Returns the
+    /// sightings left for the dependencies step.
+    fn projects(&mut self, catalogs: &[(String, Catalog)]) -> Members {
+        let mut resolved_by: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut sightings: Vec<Sighting> = Vec::new();
+        let mut file_projects: Vec<Vec<usize>> = Vec::with_capacity(catalogs.len());
+        for (path, cat) in catalogs {
+            let mut proj_idx = Vec::new();
+            for pkg in &cat.packages {
+                if pkg.role != PackageRole::Project {
+                    continue;
+                }
+                let installed = has_segment(path, INSTALL_DIRS);
+                if let (Some(dir), false) = (&pkg.dir, installed) {
+                    let kind =
+                        if has_segment(dir, VENDOR_DIRS) { ComponentKind::Vendored } else { ComponentKind::Project };
+                    let idx = self.project(kind, dir, path, pkg);
+                    proj_idx.push(idx);
+                }
+            }
+            file_projects.push(proj_idx);
+        }
+        for ((path, cat), mut proj_idx) in catalogs.iter().zip(file_projects) {
+            // Lockfile entries for workspace members: merge into the manifest project by name
+            // (case-insensitively: NuGet writes project references in lower case). They own the
+            // file's packages unless the file names its own project (a NuGet lockfile's
+            // `Project` entries are the projects it references, not its owner).
+            let own_project = !proj_idx.is_empty();
+            for pkg in &cat.packages {
+                if pkg.role == PackageRole::Project
+                    && pkg.dir.is_none()
+                    && let Some(idx) = self.member_named(pkg)
+                {
+                    self.absorb(idx, path, pkg);
+                    self.by_key.insert((pkg.ecosystem.clone(), pkg.key()), idx);
+                    if own_project {
+                        resolved_by.entry(idx).or_default().extend(proj_idx.iter().copied());
+                    } else {
+                        proj_idx.push(idx);
+                    }
+                }
+            }
+            for pkg in &cat.packages {
+                let unmatched_member =
+                    pkg.role == PackageRole::Project && pkg.dir.is_none() && self.member_named(pkg).is_none();
+                let installed_project =
+                    pkg.role == PackageRole::Project && pkg.dir.is_some() && has_segment(path, INSTALL_DIRS);
+                if pkg.role == PackageRole::Dependency || unmatched_member || installed_project {
+                    sightings.push(Sighting { file: path.clone(), pkg: pkg.clone(), file_projects: proj_idx.clone() });
+                }
+            }
+        }
+        Members { sightings, resolved_by }
+    }
+
+    /// Step 2, dependencies: versioned sightings first, then bare manifest requirements.
+    fn dependencies(&mut self, members: Members) {
+        let Members { mut sightings, resolved_by } = members;
+        sightings.sort_by_key(|s| s.pkg.version.is_none());
+        for s in &sightings {
+            let owners = if s.file_projects.is_empty() {
+                self.enclosing_projects(parent_dir(&s.file), &s.pkg.ecosystem)
+            } else {
+                s.file_projects.clone()
+            };
+            if s.pkg.version.is_none()
+                && let Some(p) = self.project_named(&s.pkg.ecosystem, &s.pkg.name)
+            {
+                // A requirement naming a project of this root (a workspace sibling, a path
+                // dependency) is an edge to that project, not a component of its own.
+                self.by_key.entry((s.pkg.ecosystem.clone(), s.pkg.key())).or_insert(p);
+                continue;
+            }
+            let idx = if s.pkg.version.is_none() {
+                // A requirement without a version: the locked package of that name, if any.
+                let mut lockers = owners.clone();
+                lockers.extend(owners.iter().filter_map(|o| resolved_by.get(o)).flatten().copied());
+                self.locked_by_name(&s.pkg.ecosystem, &s.pkg.name, &lockers).unwrap_or_else(|| self.dependency(&s.pkg))
+            } else {
+                self.dependency(&s.pkg)
+            };
+            self.absorb(idx, &s.file, &s.pkg);
+            if s.pkg.version.is_none()
+                && let Some(locked) =
+                    self.comps[idx].comp.purl.clone().filter(|_| self.comps[idx].comp.version.is_some())
+            {
+                // The owners' edges to the bare requirement point at the locked package.
+                for &o in &owners {
+                    if self.comps[o].pending_edges.remove(&s.pkg.key()) {
+                        self.comps[o].pending_edges.insert(locked.clone());
+                    }
+                }
+            }
+            for o in owners {
+                let oid = self.comps[o].comp.id.clone();
+                if o != idx && !self.comps[idx].comp.projects.contains(&oid) {
+                    self.comps[idx].comp.projects.push(oid);
+                }
+            }
+        }
+    }
+
+    /// The folders that belong to a component so far.
+    fn dirs_taken(&self) -> BTreeSet<String> {
+        self.comps.iter().filter_map(|c| c.dir.clone()).collect()
+    }
+
+    /// Step 3, copied third-party code without a manifest: below a vendor folder, the deepest
+    /// folder holding license files, else the vendor folder's first-level folder.
+    fn vendored_folders(&mut self, files: &[FileRecord], scopes: &Scopes) {
+        let dirs_taken = self.dirs_taken();
+        let mut vendored: BTreeSet<String> = BTreeSet::new();
+        for f in files {
+            let Some(v) = scopes::vendor_dir(&f.path) else { continue };
+            let dir = parent_dir(&f.path);
+            if dir.len() <= v.len() {
+                continue; // a file copied straight into the vendor folder: a discovered license
+            }
+            let mut below_v = scopes::ancestors(dir).take_while(|d| d.len() > v.len());
+            let pick = match below_v.find(|d| dirs_taken.contains(*d) || scopes.at(d).is_some()) {
+                Some(d) if dirs_taken.contains(d) => continue, // a manifest's vendored package owns it
+                Some(d) => d,
+                None => {
+                    let rest = &dir[v.len() + 1..];
+                    &dir[..v.len() + 1 + rest.find('/').unwrap_or(rest.len())]
+                }
+            };
+            vendored.insert(pick.to_string());
+        }
+        for dir in vendored {
+            let v = scopes::vendor_folder(&dir).unwrap_or("");
+            let name = dir.get(v.len() + 1..).filter(|n| !n.is_empty()).unwrap_or(&dir).to_string();
+            let label = self.label;
+            let mut comp = scope_component(label, ComponentKind::Vendored, format!("{label}:vendored:{dir}"), name);
+            comp.locations = vec![dir.clone()];
+            self.push(comp, Some(dir));
+        }
+    }
+
+    /// Step 4, subtrees with a license of their own and no manifest (an open-core `ee/`): a
+    /// component each, where their license differs from the one they sit in.
+    fn license_subtrees(&mut self, scopes: &Scopes) {
+        let dirs_taken = self.dirs_taken();
+        for dir in scopes.dirs() {
+            if dir.is_empty()
+                || dirs_taken.contains(dir)
+                || has_segment(dir, INSTALL_DIRS)
+                || scopes::vendor_folder(dir).is_some()
+            {
+                continue;
+            }
+            let inherited = scopes.above(dir).map(|s| s.expression.as_str());
+            if scopes.at(dir).map(|s| s.expression.as_str()) == inherited {
+                continue;
+            }
+            let name = dir.rsplit('/').next().unwrap_or(dir).to_string();
+            let label = self.label;
+            let mut comp = scope_component(label, ComponentKind::Files, format!("{label}:files:{dir}"), name);
+            comp.locations = vec![dir.to_string()];
+            self.push(comp, Some(dir.to_string()));
+        }
+    }
+
+    /// Step 6, files: each to the deepest component folder that holds it, or the root's files
+    /// component; what each file says goes to its component as declared (the license files
+    /// of its scope) or discovered (every other file but prose and license libraries).
+    /// Returns the READMEs at the top of each component's folder, by component.
+    fn assign_files(
+        &mut self,
+        files: &mut [FileRecord],
+        scopes: &Scopes,
+        reuse_annotations: Vec<kataster_detect::reuse::Annotation>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> HashMap<usize, Vec<usize>> {
+        let label = self.label;
+        let mut dir_owner: HashMap<String, usize> = HashMap::new();
+        for (i, c) in self.comps.iter().enumerate() {
+            if let Some(d) = &c.dir {
+                dir_owner.entry(d.clone()).or_insert(i);
+            }
+        }
+        let mut files_comp: Option<usize> = None;
+        let mut readmes: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut reuse_problems = Vec::new();
+        let reuse = kataster_detect::reuse::ReuseIndex::new(reuse_annotations, &mut reuse_problems);
+        diagnostics.extend(reuse_problems.into_iter().map(|(path, message)| Diagnostic {
+            severity: Severity::Warning,
+            root: label.to_string(),
+            path,
+            code: DiagnosticCode::ReuseError,
+            message,
+        }));
+        let reuse_repo = !reuse.is_empty() || files.iter().any(|f| kataster_detect::reuse::is_license_library(&f.path));
+        for (fi, f) in files.iter_mut().enumerate() {
+            let owner = owner_of(&f.path, &dir_owner);
+            let idx = match owner {
+                Some(i) => i,
+                None => *files_comp.get_or_insert_with(|| {
+                    let mut comp = scope_component(label, ComponentKind::Files, format!("{label}:files"), label.into());
+                    comp.locations = vec![".".into()];
+                    self.push(comp, None)
+                }),
+            };
+            let c = &mut self.comps[idx];
+            f.component = Some(c.comp.id.clone());
+            if reuse_repo && !scopes::in_license_library(&f.path) {
+                // REUSE: what the file's header says, or what a REUSE.toml, the dep5 or a
+                // sidecar assigns to it; the component's most common assignment is declared.
+                let own = kataster_model::license::and_all(
+                    f.licenses.iter().filter(|l| l.method == Method::Tag).map(|l| l.expression.as_str()),
+                );
+                let assigned = reuse.license_of(&f.path, own.as_deref());
+                if let Some(a) = &assigned
+                    && own.as_deref() != Some(a.expression.as_str())
+                {
+                    let src = a.sources.first();
+                    c.found.push(Evidence {
+                        expression: a.expression.clone(),
+                        path: f.path.clone(),
+                        start_line: None,
+                        end_line: None,
+                        method: Method::Reference,
+                        confidence: 1.0,
+                        source: LicenseSource::Files,
+                        note: src.map(|s| format!("REUSE assignment in {}:{}", s.path, s.line)),
+                    });
+                }
+                if let Some(e) = assigned.map(|a| a.expression).or(own) {
+                    let entry = c.reuse.entry(e).or_insert((0, f.path.clone()));
+                    entry.0 += 1;
+                }
+            }
+            if f.licenses.is_empty()
+                || scopes::in_license_library(&f.path)
+                || kataster_ecosystems::is_dependency_record(&f.path)
+            {
+                continue;
+            }
+            let dir = parent_dir(&f.path);
+            if scopes::is_prose(&f.path) {
+                if scopes::file_name(&f.path).to_ascii_uppercase().starts_with("README")
+                    && Some(dir) == c.dir.as_deref().or(Some(""))
+                {
+                    readmes.entry(idx).or_default().push(fi);
+                }
+                continue;
+            }
+            if scopes::is_scope_license_file_name(file_name(&f.path)) && scopes.at(dir).is_some() {
+                // A license file: declared for the components its scope governs; what a
+                // deeper license file with the same license says is discovered here.
+                if governing_dir(c, scopes) == Some(dir) {
+                    continue;
+                }
+            }
+            let copied = scopes::vendor_dir(&f.path) == Some(dir);
+            for l in scopes::granting(&f.licenses) {
+                let note = copied.then(|| "copied third-party code (file in a vendor folder)".to_string());
+                c.found.push(Evidence::of_finding(&f.path, l, LicenseSource::Files, note));
+            }
+            for l in f.licenses.iter().filter(|l| l.expression == SEE_LICENSE_FILE) {
+                // A pointer reads as the license of the file it points to: the license files
+                // governing the folder of the file that points.
+                let ev = match scopes.governing(dir) {
+                    Some(s) => Evidence {
+                        expression: s.expression.clone(),
+                        path: f.path.clone(),
+                        start_line: Some(l.start_line),
+                        end_line: Some(l.end_line),
+                        method: Method::Reference,
+                        confidence: (l.confidence * 0.9).min(0.9),
+                        source: LicenseSource::Files,
+                        note: Some(format!("points to {}", scope_paths(s))),
+                    },
+                    None => Evidence {
+                        expression: SEE_LICENSE_FILE.into(),
+                        path: f.path.clone(),
+                        start_line: Some(l.start_line),
+                        end_line: Some(l.end_line),
+                        method: l.method,
+                        confidence: l.confidence.min(0.3),
+                        source: LicenseSource::Files,
+                        note: Some("points to a license file that is not in the tree".into()),
+                    },
+                };
+                c.found.push(ev);
+            }
+        }
+        readmes
+    }
+
+    /// Step 7, the declaration of the scope: the license files governing each component's
+    /// folder, or the file its manifest points to (`SEE LICENSE IN`); in a REUSE repository
+    /// the assignment most of its files carry; for a component with nothing else, what its
+    /// README says.
+    fn declare_scopes(&mut self, files: &[FileRecord], scopes: &Scopes, readmes: &HashMap<usize, Vec<usize>>) {
+        let by_path: HashMap<&str, usize> = files.iter().enumerate().map(|(i, f)| (f.path.as_str(), i)).collect();
+        for (idx, d) in self.comps.iter_mut().enumerate() {
+            let pointed = d.declared.as_ref().and_then(|(raw, expr, _, _)| {
+                (expr.as_deref() == Some(SEE_LICENSE_FILE)).then(|| see_license_in(raw))?
+            });
+            if let Some(target) = pointed {
+                let dir = d.dir.as_deref().unwrap_or("");
+                let path = if dir.is_empty() { target.clone() } else { format!("{dir}/{target}") };
+                if let Some(&fi) = by_path.get(path.as_str()) {
+                    let f = &files[fi];
+                    let granted: Vec<&LicenseFinding> = scopes::granting(&f.licenses).collect();
+                    if !granted.is_empty() {
+                        d.scope_license =
+                            kataster_model::license::and_all(granted.iter().map(|l| l.expression.as_str()));
+                        for l in granted {
+                            let note = Some(format!("the manifest says SEE LICENSE IN {target}"));
+                            d.declared_files.push(Evidence::of_finding(&f.path, l, LicenseSource::LicenseFile, note));
+                        }
+                        d.found.retain(|e| e.path != f.path);
+                        continue;
+                    }
+                }
+            }
+            if let Some(s) = governing_dir(d, scopes).and_then(|g| scopes.at(g)) {
+                d.scope_license = Some(s.expression.clone());
+                for sf in &s.files {
+                    let note = (Some(s.dir.as_str()) != d.dir.as_deref().or(Some(""))).then(|| {
+                        format!("license file of the folder above ({})", if s.dir.is_empty() { "." } else { &s.dir })
+                    });
+                    d.declared_files.push(Evidence::of_finding(
+                        &sf.path,
+                        &sf.finding,
+                        LicenseSource::LicenseFile,
+                        note,
+                    ));
+                }
+            }
+            // No license file: in a REUSE repository, the assignment most of its files carry.
+            if d.scope_license.is_none()
+                && let Some((expr, (n, first))) = d.reuse.iter().max_by(|a, b| a.1.0.cmp(&b.1.0).then(b.0.cmp(a.0)))
+            {
+                let total: u64 = d.reuse.values().map(|v| v.0).sum();
+                d.scope_license = Some(expr.clone());
+                d.declared_files.push(Evidence {
+                    expression: expr.clone(),
+                    path: first.clone(),
+                    start_line: None,
+                    end_line: None,
+                    method: Method::Tag,
+                    confidence: 1.0,
+                    source: LicenseSource::Reuse,
+                    note: Some(format!("REUSE: {n} of {total} files")),
+                });
+                let e = expr.clone();
+                d.found.retain(|f| f.expression != e);
+            }
+            // Nothing declared and nothing in the files: what the component's README says.
+            if d.declared.is_none() && d.scope_license.is_none() && d.found.is_empty() {
+                for &fi in readmes.get(&idx).map(Vec::as_slice).unwrap_or(&[]) {
+                    let f = &files[fi];
+                    for l in scopes::granting(&f.licenses).filter(|l| l.method != Method::Marker) {
+                        let note = Some("only the README names a license".to_string());
+                        let mut ev = Evidence::of_finding(&f.path, l, LicenseSource::Files, note);
+                        ev.confidence = (l.confidence * 0.7).min(0.7);
+                        d.found.push(ev);
+                    }
+                }
+            }
+        }
+    }
+
+    /// A new component, owning the folder `dir` if given.
+    fn push(&mut self, comp: Component, dir: Option<String>) -> usize {
+        let d = Draft {
             comp,
-            dir: None,
+            dir,
             pending_edges: BTreeSet::new(),
             found: Vec::new(),
             declared: None,
             scope_license: None,
             declared_files: Vec::new(),
             reuse: BTreeMap::new(),
-        });
-        self.comps.len() - 1
+        };
+        let idx = self.comps.len();
+        self.index.add(idx, &d);
+        self.comps.push(d);
+        idx
     }
 
     fn blank(&self, kind: ComponentKind, id: String, pkg: &Package) -> Component {
@@ -586,7 +716,7 @@ impl Builder<'_> {
             version: pkg.version.clone(),
             purl: pkg.purl.clone(),
             scope: if kind == ComponentKind::Dependency { Scope::Unknown } else { Scope::Runtime },
-            ..bare_component(self.label, kind, id, pkg.name.clone(), pkg.ecosystem.to_string())
+            ..bare_component(self.label, kind, id, pkg.name.clone(), pkg.ecosystem.clone())
         }
     }
 
@@ -597,86 +727,69 @@ impl Builder<'_> {
             ComponentKind::Vendored => format!("{}:vendored:{shown}", self.label),
             _ => format!("{}:project:{}:{shown}", self.label, pkg.ecosystem),
         };
-        let idx = match self.comps.iter().position(|c| c.comp.id == id) {
-            Some(i) => i,
+        let idx = match self.index.by_id.get(&id) {
+            Some(&i) => i,
             None => {
                 let comp = self.blank(kind, id, pkg);
-                let i = self.push(comp);
-                self.comps[i].dir = Some(dir.to_string());
-                i
+                self.push(comp, Some(dir.to_string()))
             }
         };
         self.absorb(idx, path, pkg);
-        self.by_key.insert((pkg.ecosystem.to_string(), pkg.key()), idx);
+        self.by_key.insert((pkg.ecosystem.clone(), pkg.key()), idx);
         idx
     }
 
     fn dependency(&mut self, pkg: &Package) -> usize {
-        let key = (pkg.ecosystem.to_string(), pkg.key());
+        let key = (pkg.ecosystem.clone(), pkg.key());
         if let Some(&i) = self.by_key.get(&key) {
             return i;
         }
         let comp = self.blank(ComponentKind::Dependency, format!("{}:{}", self.label, pkg.key()), pkg);
-        let i = self.push(comp);
+        let i = self.push(comp, None);
         self.by_key.insert(key, i);
         i
     }
 
     /// The project component of this ecosystem with this name, if there is exactly one.
-    fn project_named(&self, ecosystem: &str, name: &str) -> Option<usize> {
-        let mut it = self.comps.iter().enumerate().filter(|(_, c)| {
-            c.comp.kind == ComponentKind::Project && c.comp.ecosystem == ecosystem && c.comp.name == name
-        });
-        let first = it.next()?.0;
+    fn project_named(&self, ecosystem: &Ecosystem, name: &str) -> Option<usize> {
+        let same_name = self.index.projects.get(&(ecosystem.clone(), name.to_ascii_lowercase()))?;
+        let mut it = same_name.iter().copied().filter(|&i| self.comps[i].comp.name == name);
+        let first = it.next()?;
         it.next().is_none().then_some(first)
     }
 
     /// A versioned dependency of one of `owners` (or of any project) with this name.
-    fn locked_by_name(&self, ecosystem: &str, name: &str, owners: &[usize]) -> Option<usize> {
+    fn locked_by_name(&self, ecosystem: &Ecosystem, name: &str, owners: &[usize]) -> Option<usize> {
+        let candidates = self.index.locked.get(&(ecosystem.clone(), name.to_ascii_lowercase()))?;
         let owner_ids: Vec<&str> = owners.iter().map(|&o| self.comps[o].comp.id.as_str()).collect();
-        let candidates = || {
-            self.comps.iter().enumerate().filter(|(_, c)| {
-                c.comp.kind == ComponentKind::Dependency
-                    && c.comp.version.is_some()
-                    && c.comp.ecosystem == ecosystem
-                    && c.comp.name.eq_ignore_ascii_case(name)
-            })
-        };
-        candidates()
-            .find(|(_, c)| c.comp.projects.iter().any(|p| owner_ids.contains(&p.as_str())))
-            .or_else(|| if owners.is_empty() { candidates().next() } else { None })
+        let projects = |i: usize| &self.comps[i].comp.projects;
+        candidates
+            .iter()
+            .copied()
+            .find(|&i| projects(i).iter().any(|p| owner_ids.contains(&p.as_str())))
+            .or_else(|| if owners.is_empty() { candidates.first().copied() } else { None })
             // A version pinned for the whole tree (NuGet `Directory.Packages.props`).
-            .or_else(|| candidates().find(|(_, c)| c.comp.projects.is_empty()))
-            .map(|(i, _)| i)
+            .or_else(|| candidates.iter().copied().find(|&i| projects(i).is_empty()))
     }
 
     /// The project component a lockfile's member entry (a project without a folder) names.
     fn member_named(&self, pkg: &Package) -> Option<usize> {
-        self.comps.iter().position(|c| {
-            c.comp.kind == ComponentKind::Project
-                && c.comp.ecosystem == pkg.ecosystem
-                && c.comp.name.eq_ignore_ascii_case(&pkg.name)
-        })
+        let same_name = self.index.projects.get(&(pkg.ecosystem.clone(), pkg.name.to_ascii_lowercase()))?;
+        same_name.first().copied()
     }
 
     /// Projects of the nearest folder at or above `dir`, same ecosystem preferred.
-    fn enclosing_projects(&self, dir: &str, ecosystem: &str) -> Vec<usize> {
+    fn enclosing_projects(&self, dir: &str, ecosystem: &Ecosystem) -> Vec<usize> {
         let mut d = dir;
         loop {
-            let here: Vec<usize> = self
-                .comps
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| c.comp.kind == ComponentKind::Project && c.dir.as_deref() == Some(d))
-                .map(|(i, _)| i)
-                .collect();
+            let here: &[usize] = self.index.project_dirs.get(d).map_or(&[], Vec::as_slice);
             let same: Vec<usize> =
-                here.iter().copied().filter(|&i| self.comps[i].comp.ecosystem == ecosystem).collect();
+                here.iter().copied().filter(|&i| self.comps[i].comp.ecosystem == *ecosystem).collect();
             if !same.is_empty() {
                 return same;
             }
             if !here.is_empty() {
-                return here;
+                return here.to_vec();
             }
             if d.is_empty() {
                 return Vec::new();
@@ -688,6 +801,9 @@ impl Builder<'_> {
     /// Merge what one sighting says into a component.
     fn absorb(&mut self, idx: usize, path: &str, pkg: &Package) {
         let d = &mut self.comps[idx];
+        let renamed =
+            (d.comp.name.is_empty() && !pkg.name.is_empty()) || (d.comp.version.is_none() && pkg.version.is_some());
+        let listed_as = renamed.then(|| Index::named(d));
         let c = &mut d.comp;
         // A nameless sighting (a pnpm importer, a Pipfile) leaves the name to a manifest.
         if c.name.is_empty() && !pkg.name.is_empty() {
@@ -751,10 +867,14 @@ impl Builder<'_> {
             }
         }
         d.pending_edges.extend(pkg.dependencies.iter().cloned());
+        if let Some(before) = listed_as {
+            self.index.rename(idx, &self.comps[idx], before);
+        }
     }
 
+    /// Step 5, edges: package keys to component ids.
     fn resolve_edges(&mut self) {
-        let ids: HashMap<(String, String), String> =
+        let ids: HashMap<(Ecosystem, String), String> =
             self.by_key.iter().map(|(k, &i)| (k.clone(), self.comps[i].comp.id.clone())).collect();
         for d in &mut self.comps {
             let eco = d.comp.ecosystem.clone();
@@ -770,7 +890,8 @@ impl Builder<'_> {
         }
     }
 
-    /// Transitive dependencies take the widest scope of the direct dependencies that reach them.
+    /// Step 5, after the edges: transitive dependencies take the widest scope of the direct
+    /// dependencies that reach them.
     fn propagate_scopes(&mut self) {
         let index: HashMap<String, usize> =
             self.comps.iter().enumerate().map(|(i, d)| (d.comp.id.clone(), i)).collect();

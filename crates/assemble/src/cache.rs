@@ -12,7 +12,7 @@
 //! fresh start, never a failed scan.
 
 use kataster_detect::FileEvidence;
-use kataster_model::model::{Copyright, Diagnostic, LicenseFinding, Severity};
+use kataster_model::model::{Copyright, Diagnostic, DiagnosticCode, LicenseFinding, Severity};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -108,7 +108,7 @@ impl ResultCache {
                 severity: Severity::Warning,
                 root: self.label.clone(),
                 path: String::new(),
-                code: "result-cache".into(),
+                code: DiagnosticCode::ResultCache,
                 message,
             });
         }
@@ -167,7 +167,7 @@ mod tests {
                 end_line: 1,
                 method: Method::Tag,
                 confidence: 1.0,
-                rule: "spdx-tag".into(),
+                rule: kataster_model::model::FindingRule::Own(kataster_model::model::OwnRule::SpdxLicenseIdentifier),
             }],
             copyrights: Vec::new(),
         }
@@ -231,7 +231,7 @@ mod tests {
         assert_eq!(found.licenses.len(), 1);
         let diags = c.finish();
         assert_eq!(diags.len(), 1, "{diags:?}");
-        assert_eq!(diags[0].code, "result-cache");
+        assert_eq!(diags[0].code, DiagnosticCode::ResultCache);
         assert!(diags[0].message.contains("unreadable"), "{}", diags[0].message);
 
         let blocker = dir.path().join("file");

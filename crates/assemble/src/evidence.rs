@@ -8,7 +8,7 @@
 use crate::walk::WalkedFile;
 use kataster_detect as detect;
 use kataster_ecosystems::{self as ecosystems, Catalog, ParseError};
-use kataster_model::model::{Diagnostic, FileRecord, Severity};
+use kataster_model::model::{Diagnostic, DiagnosticCode, FileRecord, Severity};
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 use std::io::Read;
@@ -60,18 +60,18 @@ pub fn examine_cached(
         bytes_read: 0,
         reuse: Vec::new(),
     };
-    let diag = |severity, code: &str, message: String| Diagnostic {
+    let diag = |severity, code: DiagnosticCode, message: String| Diagnostic {
         severity,
         root: label.to_string(),
         path: file.rel.clone(),
-        code: code.to_string(),
+        code,
         message,
     };
     if file.size > max_file_size {
         ex.record.kind = "oversized".into();
         ex.diagnostics.push(diag(
             Severity::Warning,
-            "file-too-large",
+            DiagnosticCode::FileTooLarge,
             format!(
                 "{} bytes is over the limit of {max_file_size} bytes (--max-file-size); listed, not read",
                 file.size
@@ -83,7 +83,7 @@ pub fn examine_cached(
         Ok(r) => r,
         Err(e) => {
             ex.record.kind = "unreadable".into();
-            ex.diagnostics.push(diag(Severity::Error, "unreadable", format!("cannot read: {e}")));
+            ex.diagnostics.push(diag(Severity::Error, DiagnosticCode::Unreadable, format!("cannot read: {e}")));
             return ex;
         }
     };
@@ -94,7 +94,7 @@ pub fn examine_cached(
     if total > bytes.len() as u64 {
         ex.diagnostics.push(diag(
             Severity::Warning,
-            "partly-searched",
+            DiagnosticCode::PartlySearched,
             format!("{total} bytes; hashed whole, searched in its first {} bytes only", bytes.len()),
         ));
     }
@@ -103,23 +103,31 @@ pub fn examine_cached(
     for c in ecosystems::claimants(&file.rel, name) {
         let result = (c.parse)(&ecosystems::ManifestFile { path: &file.rel, bytes: &bytes });
         if let Err(e) = &result {
-            ex.diagnostics.push(diag(Severity::Error, "parse-error", format!("{} cataloger: {e}", c.ecosystem)));
+            ex.diagnostics.push(diag(
+                Severity::Error,
+                DiagnosticCode::ParseError,
+                format!("{} cataloger: {e}", c.name),
+            ));
         }
         if let Ok(cat) = &result {
             for w in &cat.warnings {
                 ex.diagnostics.push(diag(
                     Severity::Warning,
-                    "cataloger-warning",
-                    format!("{} cataloger: {w}", c.ecosystem),
+                    DiagnosticCode::CatalogerWarning,
+                    format!("{} cataloger: {w}", c.name),
                 ));
             }
         }
-        ex.catalogs.push((c.ecosystem, result));
+        ex.catalogs.push((c.name, result));
     }
 
     if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF)]).is_some() {
         ex.record.kind = "binary".into();
-        ex.diagnostics.push(diag(Severity::Info, "binary-file", "binary file; not searched for license text".into()));
+        ex.diagnostics.push(diag(
+            Severity::Info,
+            DiagnosticCode::BinaryFile,
+            "binary file; not searched for license text".into(),
+        ));
         return ex;
     }
     let text = match std::str::from_utf8(&bytes) {
@@ -127,7 +135,7 @@ pub fn examine_cached(
         Err(e) => {
             ex.diagnostics.push(diag(
                 Severity::Info,
-                "invalid-utf8",
+                DiagnosticCode::InvalidUtf8,
                 format!("not valid UTF-8 (first bad byte at offset {}); searched with lossy decoding", e.valid_up_to()),
             ));
             String::from_utf8_lossy(&bytes)
@@ -149,7 +157,7 @@ pub fn examine_cached(
         match parsed {
             Ok(Some(a)) => ex.reuse = a,
             Ok(None) => {}
-            Err(e) => ex.diagnostics.push(diag(Severity::Warning, "reuse-error", e)),
+            Err(e) => ex.diagnostics.push(diag(Severity::Warning, DiagnosticCode::ReuseError, e)),
         }
     }
     ex.record.license_expression = detect::combine(&found.licenses);

@@ -6,7 +6,7 @@
 //! is not ours to read), never descends into `.git/`, and never reads file contents.
 
 use ignore::{WalkBuilder, WalkState, overrides::OverrideBuilder};
-use kataster_model::model::{Diagnostic, Severity};
+use kataster_model::model::{Diagnostic, DiagnosticCode, Severity};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -64,11 +64,11 @@ pub fn walk(root: &Path, label: &str, opts: &WalkOptions) -> Result<WalkResult, 
         .threads(opts.threads)
         .filter_entry(|e| !(e.file_name() == ".git" && e.depth() > 0));
     let out = Mutex::new(WalkResult::default());
-    let diag = |severity, path: String, code: &str, message: String| Diagnostic {
+    let diag = |severity, path: String, code: DiagnosticCode, message: String| Diagnostic {
         severity,
         root: label.to_string(),
         path,
-        code: code.to_string(),
+        code,
         message,
     };
     builder.build_parallel().run(|| {
@@ -78,7 +78,8 @@ pub fn walk(root: &Path, label: &str, opts: &WalkOptions) -> Result<WalkResult, 
                 Err(err) => {
                     let (path, msg) = error_path(&err);
                     let path = path.map(|p| relative(root, &p)).unwrap_or_default();
-                    let code = if msg.contains("loop") { "symlink-loop" } else { "unreadable" };
+                    let code =
+                        if msg.contains("loop") { DiagnosticCode::SymlinkLoop } else { DiagnosticCode::Unreadable };
                     if let Ok(mut o) = out.lock() {
                         o.diagnostics.push(diag(Severity::Error, path, code, msg));
                     }
@@ -103,7 +104,7 @@ pub fn walk(root: &Path, label: &str, opts: &WalkOptions) -> Result<WalkResult, 
                             o.diagnostics.push(diag(
                                 Severity::Error,
                                 rel,
-                                "unreadable",
+                                DiagnosticCode::Unreadable,
                                 format!("cannot read metadata: {e}"),
                             ));
                         }
@@ -119,7 +120,7 @@ pub fn walk(root: &Path, label: &str, opts: &WalkOptions) -> Result<WalkResult, 
                 o.diagnostics.push(diag(
                     Severity::Info,
                     rel,
-                    "special-file",
+                    DiagnosticCode::SpecialFile,
                     "not a regular file (fifo, socket or device); not read".into(),
                 ));
             }
@@ -129,8 +130,11 @@ pub fn walk(root: &Path, label: &str, opts: &WalkOptions) -> Result<WalkResult, 
     let mut res = out.into_inner().unwrap_or_default();
     res.files.sort();
     let collisions = lossy_collisions(root, &res.files);
-    res.diagnostics
-        .extend(collisions.into_iter().map(|(path, message)| diag(Severity::Warning, path, "name-collision", message)));
+    res.diagnostics.extend(
+        collisions
+            .into_iter()
+            .map(|(path, message)| diag(Severity::Warning, path, DiagnosticCode::NameCollision, message)),
+    );
     res.diagnostics.sort();
     Ok(res)
 }
@@ -185,32 +189,34 @@ fn error_path(err: &ignore::Error) -> (Option<PathBuf>, String) {
 
 /// What to say about a symlink that is not followed; `None` for links that point inside
 /// the root (their target is walked where it really is).
-fn check_symlink(link: &Path, root: &Path) -> Option<(Severity, &'static str, String)> {
+fn check_symlink(link: &Path, root: &Path) -> Option<(Severity, DiagnosticCode, String)> {
     match link.canonicalize() {
         Ok(target) => {
             let parent = link.parent().and_then(|p| p.canonicalize().ok());
             if target.is_dir() && parent.as_ref().is_some_and(|p| p.starts_with(&target)) {
                 Some((
                     Severity::Warning,
-                    "symlink-loop",
+                    DiagnosticCode::SymlinkLoop,
                     format!("symlink loop: points to its own ancestor {}", target.display()),
                 ))
             } else if !target.starts_with(root) {
                 Some((
                     Severity::Info,
-                    "symlink-outside-root",
+                    DiagnosticCode::SymlinkOutsideRoot,
                     format!("symlink to {} outside the root; not followed", target.display()),
                 ))
             } else {
                 None
             }
         }
-        Err(e) if e.raw_os_error() == Some(40) => {
-            Some((Severity::Warning, "symlink-loop", "symlink loop: too many levels of symbolic links".into()))
-        }
+        Err(e) if e.raw_os_error() == Some(40) => Some((
+            Severity::Warning,
+            DiagnosticCode::SymlinkLoop,
+            "symlink loop: too many levels of symbolic links".into(),
+        )),
         Err(_) => {
             let target = std::fs::read_link(link).map(|t| t.display().to_string()).unwrap_or_default();
-            Some((Severity::Info, "symlink-broken", format!("broken symlink to {target}; not followed")))
+            Some((Severity::Info, DiagnosticCode::SymlinkBroken, format!("broken symlink to {target}; not followed")))
         }
     }
 }

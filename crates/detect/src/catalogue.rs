@@ -470,6 +470,17 @@ mod tests {
 
     /// The generator's tokenizer and the stream agree: a rule's words, written out and read
     /// back as a file, are the rule's token ids.
+    /// A finding's rule is written as the catalogue's file name and read back as a rule of
+    /// the catalogue by its ending.
+    #[test]
+    fn rule_identifiers_read_back_as_catalogue_rules() {
+        let cat = catalogue();
+        for ident in cat.rules.iter().map(|r| &r.ident).chain(cat.urls.iter().map(|u| &u.ident)) {
+            let rule = kataster_model::model::FindingRule::from_name(ident);
+            assert!(matches!(rule, kataster_model::model::FindingRule::Catalogue(_)), "{ident}");
+        }
+    }
+
     #[test]
     fn generator_words_are_stream_words() {
         let cat = catalogue();

@@ -17,7 +17,7 @@ pub mod rules;
 pub mod text;
 
 use aho_corasick::AhoCorasick;
-use kataster_model::model::{Copyright, LicenseFinding, Method};
+use kataster_model::model::{Copyright, FindingRule, LicenseFinding, Method, OwnRule};
 use lines::Stream;
 use rules::{Hit, Span};
 use std::sync::OnceLock;
@@ -213,8 +213,8 @@ fn licenses(text: &str, pf: Prefilter, found: &mut Vec<LicenseFinding>) {
             method: Method::Text,
             confidence: (m.score * 100.0).round() / 100.0,
             rule: match m.rule {
-                Some(r) => r.to_string(),
-                None => format!("spdx-text:{}", m.id),
+                Some(r) => FindingRule::Catalogue(r.to_string()),
+                None => FindingRule::SpdxText(m.id.to_string()),
             },
         };
         if m.exception { exceptions.push(f) } else { texts.push(f) }
@@ -257,7 +257,7 @@ fn licenses(text: &str, pf: Prefilter, found: &mut Vec<LicenseFinding>) {
             end_line: stream.word_line(m.end_word.saturating_sub(1)),
             method,
             confidence: (f32::from(rule.relevance) * m.coverage).round() / 100.0,
-            rule: rule.ident.to_string(),
+            rule: FindingRule::Catalogue(rule.ident.to_string()),
         };
         if texts.iter().any(|t| t.start_line <= f.start_line && f.end_line <= t.end_line) {
             continue;
@@ -404,9 +404,9 @@ fn licenses(text: &str, pf: Prefilter, found: &mut Vec<LicenseFinding>) {
         found.retain(|f| !inside(f));
     }
     // A vendor's named license says more than the generic wording of its agreement.
-    if out.iter().any(|f| f.rule.starts_with("vendor-")) {
+    if out.iter().any(|f| rules::names_a_vendor(&f.rule)) {
         out.retain(|f| {
-            f.rule.starts_with("vendor-") || ![COMMERCIAL, EULA, PROPRIETARY].contains(&f.expression.as_str())
+            rules::names_a_vendor(&f.rule) || ![COMMERCIAL, EULA, PROPRIETARY].contains(&f.expression.as_str())
         });
     }
     found.extend(out);
@@ -439,7 +439,7 @@ fn catalogue_urls(cat: &catalogue::Catalogue, text: &str) -> Vec<LicenseFinding>
                 end_line: n,
                 method: Method::Url,
                 confidence: 0.8,
-                rule: rule.ident.to_string(),
+                rule: FindingRule::Catalogue(rule.ident.to_string()),
             });
             break;
         }
@@ -513,7 +513,7 @@ fn rights_reserved(stream: &Stream) -> Option<LicenseFinding> {
         end_line: e,
         method: Method::Marker,
         confidence: 0.6,
-        rule: "all-rights-reserved".into(),
+        rule: FindingRule::Own(OwnRule::AllRightsReserved),
     })
 }
 
@@ -559,9 +559,9 @@ fn unknown(stream: &Stream) -> Option<LicenseFinding> {
     }
     let (s, e) = stream.lines_of(first.saturating_sub(30), last);
     let (expression, rule) = if is_commercial_agreement(t) {
-        (COMMERCIAL, "commercial-agreement-text")
+        (COMMERCIAL, OwnRule::CommercialAgreementText)
     } else {
-        (UNKNOWN, "unknown-license-text")
+        (UNKNOWN, OwnRule::UnknownLicenseText)
     };
     Some(LicenseFinding {
         expression: expression.into(),
@@ -569,7 +569,7 @@ fn unknown(stream: &Stream) -> Option<LicenseFinding> {
         end_line: e,
         method: Method::Text,
         confidence: 0.5,
-        rule: rule.into(),
+        rule: FindingRule::Own(rule),
     })
 }
 
@@ -639,7 +639,7 @@ pub fn tags(text: &str) -> Vec<LicenseFinding> {
             end_line: n,
             method: Method::Tag,
             confidence: 1.0,
-            rule: "spdx-license-identifier".to_string(),
+            rule: FindingRule::Own(OwnRule::SpdxLicenseIdentifier),
         });
     }
     out
@@ -741,7 +741,10 @@ mod tests {
         assert_eq!(d.licenses.len(), 1, "{:?}", d.licenses);
         let f = &d.licenses[0];
         assert_eq!((f.expression.as_str(), f.method), ("LGPL-2.1-or-later", Method::Notice), "{f:?}");
-        assert!(f.rule.starts_with("lgpl-2.1-plus") && f.rule.ends_with(".RULE"), "{f:?}");
+        assert!(
+            matches!(&f.rule, FindingRule::Catalogue(r) if r.starts_with("lgpl-2.1-plus") && r.ends_with(".RULE")),
+            "{f:?}"
+        );
         assert!(f.start_line <= 6 && f.end_line >= 17 && f.end_line <= 18, "{f:?}");
         assert!(f.confidence < 1.0, "{f:?}");
         // No rule of the catalogue is in the header whole over those lines.
@@ -802,10 +805,10 @@ mod tests {
         let f = detect("x", "// See https://choosealicense.com/licenses/ecl-2.0/ for the terms.\n").licenses;
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!((f[0].expression.as_str(), f[0].method, f[0].start_line), ("ECL-2.0", Method::Url, 1));
-        assert!(f[0].rule.ends_with(".RULE"), "{f:?}");
+        assert!(matches!(&f[0].rule, FindingRule::Catalogue(r) if r.ends_with(".RULE")), "{f:?}");
         // kataster's own URL rule keeps its line.
         let f = detect("x", "// http://www.apache.org/licenses/LICENSE-2.0\n").licenses;
-        assert_eq!(f.iter().map(|f| f.rule.as_str()).collect::<Vec<_>>(), vec!["license-url"]);
+        assert_eq!(f.iter().map(|f| &f.rule).collect::<Vec<_>>(), vec![&FindingRule::Own(OwnRule::LicenseUrl)]);
     }
 
     #[test]
@@ -911,8 +914,8 @@ mod tests {
     fn an_uncatalogued_agreement_is_commercial_other_license_prose_unknown() {
         let eula = "ACME Grid Developer License Agreement\n\nThe Software is licensed, not sold. Subject to the terms of this Agreement and to the payment of the applicable license fees, ACME hereby grants the Licensee a non-exclusive, non-transferable license to use the Software for the number of developers stated on the order. The Licensee shall not reverse engineer or decompile the Software.\n\nTHE SOFTWARE IS PROVIDED AS IS WITHOUT WARRANTY OF ANY KIND. IN NO EVENT SHALL ACME BE LIABLE FOR ANY DAMAGES.\n";
         let d = detect("LICENSE", eula);
-        let got: Vec<_> = d.licenses.iter().map(|f| (f.expression.as_str(), f.rule.as_str())).collect();
-        assert_eq!(got, vec![(COMMERCIAL, "commercial-agreement-text")]);
+        let got: Vec<_> = d.licenses.iter().map(|f| (f.expression.as_str(), &f.rule)).collect();
+        assert_eq!(got, vec![(COMMERCIAL, &FindingRule::Own(OwnRule::CommercialAgreementText))]);
         let homegrown = "The Frobnicator License\n\nPermission is hereby granted to use and copy this software, provided that this notice is kept and the following conditions are met.\n\nTHE SOFTWARE IS PROVIDED AS IS WITHOUT WARRANTY OF ANY KIND. IN NO EVENT SHALL THE AUTHORS BE LIABLE FOR ANY DAMAGES.\n";
         assert_eq!(exprs(homegrown), vec![UNKNOWN]);
     }
@@ -1005,7 +1008,7 @@ mod tests {
             end_line: 1,
             method: Method::Tag,
             confidence: 1.0,
-            rule: String::new(),
+            rule: FindingRule::Own(OwnRule::SpdxLicenseIdentifier),
         };
         assert_eq!(combine(&[mk("MIT"), mk("MIT")]).as_deref(), Some("MIT"));
         assert_eq!(combine(&[mk("MIT"), mk("Apache-2.0 OR MIT")]).as_deref(), Some("(Apache-2.0 OR MIT) AND MIT"));

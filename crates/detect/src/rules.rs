@@ -8,7 +8,7 @@
 //! the unit tests, never a panic at scan time: a bad rule is skipped.
 
 use super::lines::{Stream, line_view, strip_comment};
-use kataster_model::model::Method;
+use kataster_model::model::{FindingRule, Method, OwnRule};
 use regex::Regex;
 use serde::Deserialize;
 use std::sync::OnceLock;
@@ -55,6 +55,14 @@ struct UrlDef {
     pattern: String,
 }
 
+/// The names of the rules of vendors' licenses start with this.
+const VENDOR: &str = "vendor-";
+
+/// Is this the rule of a vendor's named license (`vendor-*` in `rules.toml`)?
+pub fn names_a_vendor(rule: &FindingRule) -> bool {
+    matches!(rule, FindingRule::Table(name) if name.starts_with(VENDOR))
+}
+
 /// A hit of a rule, in the word stream (`start..end` bytes) or on a line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
@@ -62,7 +70,7 @@ pub struct Hit {
     pub span: Span,
     pub method: Method,
     pub confidence: f32,
-    pub rule: String,
+    pub rule: FindingRule,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -194,7 +202,7 @@ fn compile() -> Compiled {
             regex::RegexSet::empty()
         })
     };
-    let is_vendor = |m: &(String, String, Regex)| m.0.starts_with("vendor-");
+    let is_vendor = |m: &(String, String, Regex)| m.0.starts_with(VENDOR);
     let notice_set = set(notices.iter().map(|(_, r)| r.as_str()).collect());
     let marker_set = set(markers.iter().filter(|m| !is_vendor(m)).map(|m| m.2.as_str()).collect());
     let vendor_set = set(markers.iter().filter(|m| is_vendor(m)).map(|m| m.2.as_str()).collect());
@@ -365,7 +373,7 @@ pub fn references(stream: &Stream) -> Vec<Hit> {
             span: Span::Stream(whole.start(), end),
             method,
             confidence: conf,
-            rule: if method == Method::Notice { "gnu-notice".into() } else { "licensed-under".into() },
+            rule: FindingRule::Own(if method == Method::Notice { OwnRule::GnuNotice } else { OwnRule::LicensedUnder }),
         });
     }
     out
@@ -414,7 +422,7 @@ pub fn notices(stream: &Stream) -> Vec<Hit> {
                 span: Span::Stream(m.start(), m.end()),
                 method: Method::Notice,
                 confidence: 0.95,
-                rule: def.rule.clone(),
+                rule: FindingRule::from_name(&def.rule),
             });
         }
     }
@@ -454,7 +462,7 @@ fn bsd_notice(stream: &Stream) -> Vec<Hit> {
             span: Span::Stream(start, start + stop),
             method: Method::Notice,
             confidence: 0.85,
-            rule: "bsd-conditions".into(),
+            rule: FindingRule::Own(OwnRule::BsdConditions),
         });
         from = start + stop.max(1);
     }
@@ -470,7 +478,7 @@ pub fn markers(stream: &Stream) -> Vec<Hit> {
         c.vendor_words.as_ref().is_some_and(|w| w.is_match(&stream.text)).then(|| c.vendor_set.matches(&stream.text));
     let (mut g, mut v) = (0usize, 0usize);
     for (rule, id, r) in &c.markers {
-        let hit = if rule.starts_with("vendor-") {
+        let hit = if rule.starts_with(VENDOR) {
             v += 1;
             vendors.as_ref().is_some_and(|s| s.matched(v - 1))
         } else {
@@ -486,7 +494,7 @@ pub fn markers(stream: &Stream) -> Vec<Hit> {
                 span: Span::Stream(m.start(), m.end()),
                 method: if id.ends_with("see-license-file") { Method::Reference } else { Method::Marker },
                 confidence: 0.8,
-                rule: rule.clone(),
+                rule: FindingRule::from_name(rule),
             });
         }
     }
@@ -524,7 +532,7 @@ pub fn line_rules(text: &str) -> Vec<Hit> {
                         span: Span::Lines(n, n),
                         method: Method::Url,
                         confidence: 0.8,
-                        rule: "license-url".into(),
+                        rule: FindingRule::Own(OwnRule::LicenseUrl),
                     });
                 }
             }
@@ -535,7 +543,7 @@ pub fn line_rules(text: &str) -> Vec<Hit> {
                         span: Span::Lines(n, n),
                         method: Method::Url,
                         confidence: 0.8,
-                        rule: rule.clone(),
+                        rule: FindingRule::from_name(rule),
                     });
                 }
             }
@@ -546,7 +554,7 @@ pub fn line_rules(text: &str) -> Vec<Hit> {
                 span: Span::Lines(n, n),
                 method: Method::Reference,
                 confidence: 0.8,
-                rule: "see-license-file".into(),
+                rule: FindingRule::Own(OwnRule::SeeLicenseFile),
             });
         }
         // `## License` then a line that is only a license name or expression.
@@ -559,7 +567,7 @@ pub fn line_rules(text: &str) -> Vec<Hit> {
                 span: Span::Lines(h, n),
                 method: Method::Reference,
                 confidence: 0.85,
-                rule: "license-heading".into(),
+                rule: FindingRule::Own(OwnRule::LicenseHeading),
             });
             continue;
         }
@@ -576,7 +584,7 @@ pub fn line_rules(text: &str) -> Vec<Hit> {
                         span: Span::Lines(n, n),
                         method: Method::Reference,
                         confidence: 0.9,
-                        rule: "license-banner".into(),
+                        rule: FindingRule::Own(OwnRule::LicenseBanner),
                     });
                 }
             }
@@ -594,7 +602,7 @@ pub fn line_rules(text: &str) -> Vec<Hit> {
                 span: Span::Lines(n, n),
                 method: Method::Reference,
                 confidence: 0.9,
-                rule: "license-line".into(),
+                rule: FindingRule::Own(OwnRule::LicenseLine),
             });
         }
     }
@@ -693,7 +701,7 @@ mod tests {
     #[test]
     fn every_vendor_marker_names_a_vendor_word() {
         let vendor: Vec<&(String, String, Regex)> =
-            compiled().markers.iter().filter(|m| m.0.starts_with("vendor-")).collect();
+            compiled().markers.iter().filter(|m| m.0.starts_with(VENDOR)).collect();
         assert!(!vendor.is_empty());
         for (rule, _, r) in vendor {
             assert!(VENDOR_WORDS.iter().any(|w| r.as_str().contains(w)), "{rule}: {} names no vendor word", r.as_str());
@@ -707,6 +715,19 @@ mod tests {
     #[test]
     fn rules_compile() {
         assert_eq!(rule_errors(), Vec::<String>::new());
+    }
+
+    /// The names of the table's rules read back as rules of kataster's (a finding's rule is
+    /// written as its name and read back from it).
+    #[test]
+    fn table_rule_names_read_back_as_kataster_rules() {
+        let c = compiled();
+        let names = c.notices.iter().map(|(n, _)| &n.rule).chain(c.markers.iter().map(|m| &m.0));
+        for name in names.chain(c.vendor_urls.iter().map(|u| &u.0)) {
+            let rule = FindingRule::from_name(name);
+            assert!(matches!(rule, FindingRule::Own(_) | FindingRule::Table(_)), "{name}: {rule:?}");
+            assert_eq!(rule.to_string(), *name);
+        }
     }
 
     #[test]

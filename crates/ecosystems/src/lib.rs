@@ -7,10 +7,11 @@
 //! cataloger, in `resolve.rs` its license look-up in package caches and registries
 //! ([`resolve`] holds what they share), its fixtures (`fixtures/`, damaged copies among
 //! them) and its tests on them (`fixture_tests.rs`, with the helpers of `testing.rs`).
-//! Adding an ecosystem is one new folder, its `mod` line and one line in [`ECOSYSTEMS`].
+//! Adding an ecosystem is its name in the model's `Ecosystem`, one new folder, its `mod`
+//! line and one line in [`ECOSYSTEMS`].
 
 use kataster_model::license::DeclaredLicense;
-use kataster_model::model::{Hash, Scope};
+use kataster_model::model::{Ecosystem, Hash, Scope};
 
 pub mod cargo;
 pub mod composer;
@@ -31,42 +32,55 @@ pub(crate) mod yaml_fast;
 
 /// A cataloger: the files it claims and the parser for them.
 pub struct Cataloger {
-    /// Ecosystem name as used in component records and purl types where they agree
-    /// (`cargo`, `npm`, `pypi`, `golang`, `maven`, `composer`, `nuget`, `gem`, `publiccode`).
-    pub ecosystem: &'static str,
+    /// Its name in messages (`gradle cataloger: ...`): the ecosystem's name, or the build
+    /// tool's where an ecosystem has several (Gradle's lockfiles name Maven packages).
+    pub name: &'static str,
     /// Does this cataloger want the file? `path` is relative to the root, `/`-separated;
     /// `name` is its last component.
     pub claims: fn(path: &str, name: &str) -> bool,
     /// Parse the claimed file.
     pub parse: fn(file: &ManifestFile) -> Result<Catalog, ParseError>,
+    /// Names of its ecosystem's files that record other packages: lockfiles and the package
+    /// manager's records of what it installed, parsed here or not (`bun.lock`). See
+    /// [`is_dependency_record`].
+    pub records: &'static [&'static str],
 }
 
 /// Everything kataster knows of one ecosystem: the catalogers of its files and its license
 /// look-up.
-pub struct Ecosystem {
+pub struct EcosystemSupport {
     pub catalogers: &'static [Cataloger],
     /// `None`: there is nothing to look up (publiccode.yml names software, not packages).
     pub resolver: Option<resolve::Resolver>,
 }
 
-/// Every ecosystem kataster knows, one line each: adding an ecosystem is its folder and its
-/// line here. Order does not matter: results are sorted later.
+/// Every ecosystem kataster knows, one line each: adding an ecosystem is its name in
+/// `Ecosystem`, its folder and its line here. Order does not matter: results are sorted later.
 #[rustfmt::skip]
-pub static ECOSYSTEMS: &[Ecosystem] = &[
-    Ecosystem { catalogers: &[cargo::CATALOGER], resolver: Some(cargo::resolve::RESOLVER) },
-    Ecosystem { catalogers: &[go::CATALOGER], resolver: Some(go::resolve::RESOLVER) },
-    Ecosystem { catalogers: &[maven::CATALOGER, gradle::CATALOGER], resolver: Some(maven::resolve::RESOLVER) },
-    Ecosystem { catalogers: &[npm::CATALOGER], resolver: Some(npm::resolve::RESOLVER) },
-    Ecosystem { catalogers: &[composer::CATALOGER], resolver: Some(composer::resolve::RESOLVER) },
-    Ecosystem { catalogers: &[nuget::CATALOGER], resolver: Some(nuget::resolve::RESOLVER) },
-    Ecosystem { catalogers: &[python::CATALOGER], resolver: Some(python::resolve::RESOLVER) },
-    Ecosystem { catalogers: &[ruby::CATALOGER], resolver: Some(ruby::resolve::RESOLVER) },
-    Ecosystem { catalogers: &[publiccode::CATALOGER], resolver: None },
+pub static ECOSYSTEMS: &[EcosystemSupport] = &[
+    EcosystemSupport { catalogers: &[cargo::CATALOGER], resolver: Some(cargo::resolve::RESOLVER) },
+    EcosystemSupport { catalogers: &[go::CATALOGER], resolver: Some(go::resolve::RESOLVER) },
+    EcosystemSupport { catalogers: &[maven::CATALOGER, gradle::CATALOGER], resolver: Some(maven::resolve::RESOLVER) },
+    EcosystemSupport { catalogers: &[npm::CATALOGER], resolver: Some(npm::resolve::RESOLVER) },
+    EcosystemSupport { catalogers: &[composer::CATALOGER], resolver: Some(composer::resolve::RESOLVER) },
+    EcosystemSupport { catalogers: &[nuget::CATALOGER], resolver: Some(nuget::resolve::RESOLVER) },
+    EcosystemSupport { catalogers: &[python::CATALOGER], resolver: Some(python::resolve::RESOLVER) },
+    EcosystemSupport { catalogers: &[ruby::CATALOGER], resolver: Some(ruby::resolve::RESOLVER) },
+    EcosystemSupport { catalogers: &[publiccode::CATALOGER], resolver: None },
 ];
 
 /// The catalogers that claim a file.
 pub fn claimants<'a>(path: &'a str, name: &'a str) -> impl Iterator<Item = &'static Cataloger> + use<'a> {
     ECOSYSTEMS.iter().flat_map(|e| e.catalogers).filter(move |c| (c.claims)(path, name))
+}
+
+/// Is the file at `path` a record of other packages (a lockfile, an installed-package record;
+/// by its name, [`Cataloger::records`])? Such a file lists the licenses of the dependencies,
+/// each of which is its own component, never the license of the project it lies in: what
+/// the detectors find in it is no evidence about that project.
+pub fn is_dependency_record(path: &str) -> bool {
+    let name = kataster_model::scopes::file_name(path);
+    ECOSYSTEMS.iter().flat_map(|e| e.catalogers).any(|c| c.records.contains(&name))
 }
 
 /// The UTF-8 encoding of U+FEFF, which some editors put at the start of a text file.
@@ -136,7 +150,7 @@ pub enum PackageRole {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Package {
     pub role: PackageRole,
-    pub ecosystem: &'static str,
+    pub ecosystem: Ecosystem,
     pub name: String,
     pub version: Option<String>,
     /// Package URL; also the key that dependency edges and merging use.
@@ -161,7 +175,7 @@ pub struct Package {
 
 impl Package {
     /// A package with the given identity and everything else unknown.
-    pub fn new(role: PackageRole, ecosystem: &'static str, name: impl Into<String>, version: Option<String>) -> Self {
+    pub fn new(role: PackageRole, ecosystem: Ecosystem, name: impl Into<String>, version: Option<String>) -> Self {
         Package {
             role,
             ecosystem,
@@ -628,5 +642,19 @@ mod helper_tests {
         assert_eq!(k.get(&["packages", "node_modules/a"]), Some(6));
         assert_eq!(k.get(&["packages", "node_modules/a", "dependencies"]), Some(7));
         assert_eq!(k.get(&["node_modules/a"]), None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lockfiles_and_installed_records_are_dependency_records() {
+        assert!(is_dependency_record("web/package-lock.json"));
+        assert!(is_dependency_record("vendor/composer/installed.json"));
+        assert!(is_dependency_record("Cargo.lock"));
+        assert!(!is_dependency_record("package.json"));
+        assert!(!is_dependency_record("Cargo.toml"));
     }
 }

@@ -88,7 +88,7 @@ impl Fixtures {
         let name = rel.rsplit('/').next().unwrap();
         let claimants: Vec<_> = claimants(rel, name).collect();
         assert_eq!(claimants.len(), 1, "{rel} is claimed by {} catalogers", claimants.len());
-        assert_eq!(claimants[0].ecosystem, self.ecosystem, "{rel}");
+        assert_eq!(claimants[0].name, self.ecosystem, "{rel}");
         (claimants[0].parse)(&ManifestFile { path: rel, bytes: &bytes })
     }
 
@@ -146,13 +146,13 @@ fn every_prefix_of_every_fixture_parses_or_fails_cleanly() {
                 for cut in (0..=bytes.len()).step_by(step) {
                     let _ = (c.parse)(&ManifestFile { path: &rel, bytes: &bytes[..cut] });
                     parsed += 1;
-                    *by_ecosystem.entry(c.ecosystem).or_default() += 1;
+                    *by_ecosystem.entry(c.name).or_default() += 1;
                 }
             }
         }
     }
     for c in ECOSYSTEMS.iter().flat_map(|e| e.catalogers) {
-        assert!(by_ecosystem.get(c.ecosystem).is_some_and(|n| *n > 100), "{}: {by_ecosystem:?}", c.ecosystem);
+        assert!(by_ecosystem.get(c.name).is_some_and(|n| *n > 100), "{}: {by_ecosystem:?}", c.name);
     }
     assert!(parsed > 20_000, "{parsed} parses");
 }

@@ -111,7 +111,7 @@ pub fn scan_root(root: &Path, label: &str, opts: &ScanOptions, bar: Option<&indi
                 severity: Severity::Error,
                 root: label.to_string(),
                 path: String::new(),
-                code: "walk-error".into(),
+                code: DiagnosticCode::WalkError,
                 message: e.to_string(),
             });
             return out;

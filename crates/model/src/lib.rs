@@ -10,3 +10,4 @@ pub mod model;
 pub mod output;
 pub mod scopes;
 pub mod time;
+pub mod vocab;

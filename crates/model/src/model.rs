@@ -8,6 +8,8 @@
 use crate::license::db::{Category, Copyleft, Obligation};
 use serde::{Deserialize, Serialize};
 
+pub use crate::vocab::{DiagnosticCode, Ecosystem, EntitlementRule, FindingRule, OwnRule, PolicyRule};
+
 /// The department roll-up of repositories that name none.
 pub const UNASSIGNED: &str = "unassigned";
 
@@ -161,7 +163,7 @@ pub struct Finding {
     pub license: Option<String>,
     pub decision: Decision,
     /// The policy rule (or built-in default) that decided.
-    pub rule: String,
+    pub rule: PolicyRule,
     pub reason: String,
     /// Evidence paths (`path` or `path:line`) behind the license.
     pub paths: Vec<String>,
@@ -312,7 +314,7 @@ pub struct Component {
     pub id: String,
     pub name: String,
     pub version: Option<String>,
-    pub ecosystem: String,
+    pub ecosystem: Ecosystem,
     pub purl: Option<String>,
     pub kind: ComponentKind,
     pub scope: Scope,
@@ -493,8 +495,8 @@ pub struct LicenseFinding {
     pub end_line: u32,
     pub method: Method,
     pub confidence: f32,
-    /// The license-db entry or template that matched.
-    pub rule: String,
+    /// The rule that matched: one of kataster's own or the catalogue's.
+    pub rule: FindingRule,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
@@ -521,7 +523,7 @@ pub struct Diagnostic {
     pub root: String,
     /// Path relative to the root, `/`-separated; empty for trouble with the root itself.
     pub path: String,
-    pub code: String,
+    pub code: DiagnosticCode,
     pub message: String,
 }
 
@@ -529,7 +531,7 @@ pub struct Diagnostic {
 pub struct Summary {
     pub components: u64,
     pub by_kind: std::collections::BTreeMap<String, u64>,
-    pub by_ecosystem: std::collections::BTreeMap<String, u64>,
+    pub by_ecosystem: std::collections::BTreeMap<Ecosystem, u64>,
     pub files: u64,
     pub files_with_licenses: u64,
     pub diagnostics: std::collections::BTreeMap<String, u64>,

@@ -7,7 +7,7 @@
 //! reads files.
 
 use crate::license::{and_all, any_of};
-use crate::model::{FileRecord, LicenseFinding, Method};
+use crate::model::{FileRecord, FindingRule, LicenseFinding, Method, OwnRule};
 use std::collections::HashMap;
 
 /// Folder names under which copied third-party code lives.
@@ -19,9 +19,6 @@ pub const INSTALL_DIRS: &[&str] = &["node_modules", "site-packages", "dist-packa
 
 /// The detector's id for a pointer to a license file it could not name.
 pub use crate::license::refs::SEE_LICENSE_FILE;
-
-/// The detector's rule for "All rights reserved" with no grant in the file.
-pub const ALL_RIGHTS_RESERVED_RULE: &str = "all-rights-reserved";
 
 pub fn has_segment(path: &str, names: &[&str]) -> bool {
     path.split('/').any(|s| names.contains(&s))
@@ -125,33 +122,6 @@ pub fn is_prose(path: &str) -> bool {
     in_docs(path) && !is_scope_license_file_name(name)
 }
 
-/// Lockfiles and package managers' records of installed packages: they list the licenses of
-/// other packages (`"license": "MIT"` per dependency), never the license of the project they
-/// lie in, so what the detectors find in them is no evidence about that project.
-pub fn is_dependency_record(path: &str) -> bool {
-    const NAMES: &[&str] = &[
-        "package-lock.json",
-        ".package-lock.json",
-        "npm-shrinkwrap.json",
-        "yarn.lock",
-        "pnpm-lock.yaml",
-        "bun.lock",
-        "composer.lock",
-        "installed.json",
-        "Cargo.lock",
-        "poetry.lock",
-        "uv.lock",
-        "pdm.lock",
-        "Pipfile.lock",
-        "Gemfile.lock",
-        "packages.lock.json",
-        "project.assets.json",
-        "go.sum",
-        "gradle.lockfile",
-    ];
-    NAMES.contains(&file_name(path))
-}
-
 /// The folder of copied third-party code a path lies in (`vendor`, `third_party`,
 /// `static/**/vendor`, `assets/**/lib`): the path of that folder, if any. Paths below an
 /// install folder (`node_modules`) are installed packages, not vendored code.
@@ -195,7 +165,9 @@ pub fn granting(findings: &[LicenseFinding]) -> impl Iterator<Item = &LicenseFin
     // licensed under MIT") does not make an agreement's wording part of a license.
     let named = findings.iter().any(|f| matches!(f.method, Method::Text | Method::Notice | Method::Tag));
     findings.iter().filter(move |f| {
-        f.expression != SEE_LICENSE_FILE && f.rule != ALL_RIGHTS_RESERVED_RULE && !(named && f.method == Method::Marker)
+        f.expression != SEE_LICENSE_FILE
+            && f.rule != FindingRule::Own(OwnRule::AllRightsReserved)
+            && !(named && f.method == Method::Marker)
     })
 }
 
@@ -270,7 +242,7 @@ impl Scopes {
                             end_line: 1,
                             method: Method::Text,
                             confidence: 0.5,
-                            rule: "unidentified-license-file".into(),
+                            rule: FindingRule::Own(OwnRule::UnidentifiedLicenseFile),
                         },
                     });
                 continue;
@@ -364,9 +336,6 @@ mod tests {
         assert!(is_prose("README"));
         assert!(!is_prose("LICENSE.md"));
         assert!(!is_prose("src/main.rs"));
-        assert!(is_dependency_record("web/package-lock.json"));
-        assert!(is_dependency_record("vendor/composer/installed.json"));
-        assert!(!is_dependency_record("package.json"));
         assert!(in_license_library("LICENSES/MIT.txt"));
         assert!(!in_license_library("LICENSE"));
     }

@@ -70,7 +70,7 @@ pub(crate) fn row(c: &Component, idx: &Index, lang: Lang) -> Vec<String> {
         project,
         c.name.clone(),
         c.version.clone().unwrap_or_default(),
-        c.ecosystem.clone(),
+        c.ecosystem.to_string(),
         i18n::kind(lang, c.kind).to_string(),
         i18n::scope(lang, c.scope).to_string(),
         c.purl.clone().unwrap_or_default(),

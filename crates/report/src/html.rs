@@ -215,7 +215,7 @@ fn component_row(o: &mut String, c: &Component, idx: &Index, lang: Lang) {
         esc(c.purl.as_deref().unwrap_or(&c.id)),
         esc(&c.name),
         esc(c.version.as_deref().unwrap_or("")),
-        esc(&c.ecosystem),
+        esc(c.ecosystem.as_str()),
         esc(i18n::kind(lang, c.kind)),
         esc(license),
         esc(declared),
@@ -467,7 +467,7 @@ pub fn render(inv: &Inventory, lang: Lang) -> String {
                 esc(f.version.as_deref().unwrap_or("")),
                 esc(f.license.as_deref().unwrap_or("")),
                 esc(i18n::decision(lang, f.decision)),
-                esc(&f.rule),
+                esc(&f.rule.name()),
                 esc(&f.reason),
                 esc(&f.paths.join(", "))
             );
@@ -520,7 +520,7 @@ pub fn render(inv: &Inventory, lang: Lang) -> String {
                 esc(i18n::severity(lang, d.severity)),
                 esc(&d.root),
                 esc(&d.path),
-                esc(&d.code),
+                esc(d.code.as_str()),
                 esc(&d.message)
             );
         }

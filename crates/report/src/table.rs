@@ -38,7 +38,7 @@ pub fn render(inv: &Inventory) -> String {
             "{:<32} {:<16} {:<10} {:<11} {:<28} {}",
             trunc(&c.name, 32),
             trunc(c.version.as_deref().unwrap_or("-"), 16),
-            safe(&c.ecosystem),
+            safe(c.ecosystem.as_str()),
             kind,
             trunc(license, 28),
             cat
@@ -60,7 +60,7 @@ pub fn render(inv: &Inventory) -> String {
             d.severity,
             safe(&d.root),
             safe(&d.path),
-            safe(&d.code),
+            safe(d.code.as_str()),
             safe(&d.message)
         );
     }

@@ -204,7 +204,7 @@ fn build(inv: &Inventory, lang: Lang) -> Result<Vec<u8>, XlsxError> {
                 f.version.clone().unwrap_or_default(),
                 f.license.clone().unwrap_or_default(),
                 i18n::decision(lang, f.decision).to_string(),
-                f.rule.clone(),
+                f.rule.to_string(),
                 f.reason.clone(),
                 f.paths.join(" | "),
                 f.component.clone(),
@@ -235,7 +235,7 @@ fn build(inv: &Inventory, lang: Lang) -> Result<Vec<u8>, XlsxError> {
                 i18n::severity(lang, d.severity).to_string(),
                 d.root.clone(),
                 d.path.clone(),
-                d.code.clone(),
+                d.code.to_string(),
                 d.message.clone(),
             ]
         })

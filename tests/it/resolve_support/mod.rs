@@ -14,7 +14,7 @@ pub fn dep(ecosystem: &str, name: &str, version: &str, purl: Option<&str>) -> Co
         id: format!("r:{ecosystem}:{name}@{version}"),
         name: name.into(),
         version: Some(version.into()),
-        ecosystem: ecosystem.into(),
+        ecosystem: Ecosystem::from_name(ecosystem),
         purl: purl.map(str::to_string),
         kind: ComponentKind::Dependency,
         scope: Scope::Runtime,

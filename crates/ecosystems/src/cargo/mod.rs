@@ -8,11 +8,12 @@ pub mod resolve;
 use super::{Catalog, Cataloger, ManifestFile, Package, PackageRole, ParseError, purl};
 use crate::toml_fast::toml_error;
 use kataster_model::license::DeclaredLicense;
+use kataster_model::model::Ecosystem;
 use kataster_model::model::{Hash, Scope};
 use std::collections::HashMap;
 use toml::{Table, Value};
 
-pub const CATALOGER: Cataloger = Cataloger { ecosystem: "cargo", claims, parse };
+pub const CATALOGER: Cataloger = Cataloger { name: "cargo", claims, parse, records: &["Cargo.lock"] };
 
 fn claims(_path: &str, name: &str) -> bool {
     name == "Cargo.toml" || name == "Cargo.lock"
@@ -56,7 +57,7 @@ fn parse_manifest(file: &ManifestFile, text: &str, doc: &Table) -> Result<Catalo
         .and_then(Value::as_str)
         .or_else(|| ws_pkg.and_then(|w| w.get("version")).and_then(Value::as_str))
         .map(str::to_string);
-    let mut project = Package::new(PackageRole::Project, "cargo", name, version.clone());
+    let mut project = Package::new(PackageRole::Project, Ecosystem::Cargo, name, version.clone());
     project.purl = purl("cargo", None, name, version.as_deref());
     project.line = line_of(text, "[package]");
     project.dir = Some(file.dir().to_string());
@@ -88,7 +89,7 @@ fn parse_manifest(file: &ManifestFile, text: &str, doc: &Table) -> Result<Catalo
             let real = spec.get("package").and_then(Value::as_str).unwrap_or(key);
             let optional = spec.get("optional").and_then(Value::as_bool).unwrap_or(false);
             let scope = if optional && scope == Scope::Runtime { Scope::Optional } else { scope };
-            let mut d = Package::new(PackageRole::Dependency, "cargo", real, None);
+            let mut d = Package::new(PackageRole::Dependency, Ecosystem::Cargo, real, None);
             d.scope = scope;
             d.direct = Some(true);
             deps.push(d);
@@ -174,7 +175,7 @@ fn parse_lock(text: &str, doc: &Table) -> Result<Catalog, ParseError> {
     {
         let is_member = e.source.is_none();
         let role = if is_member { PackageRole::Project } else { PackageRole::Dependency };
-        let mut p = Package::new(role, "cargo", e.name, Some(e.version.to_string()));
+        let mut p = Package::new(role, Ecosystem::Cargo, e.name, Some(e.version.to_string()));
         p.purl = keys.get(&(e.name, e.version)).and_then(|k| super::purl_of_key(k));
         let needle = format!("name = \"{}\"\nversion = \"{}\"", e.name, e.version);
         p.line = lines.find(&needle);

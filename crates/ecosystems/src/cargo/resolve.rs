@@ -5,6 +5,7 @@
 use crate::resolve::files::declared_or_files;
 use crate::resolve::online::{Answer, Ask, Registry};
 use crate::resolve::{Env, Fence, Found, Parties, Place, Query, Resolution, Resolver, Source, subdirs};
+use kataster_model::model::Ecosystem;
 use kataster_model::model::LicenseSource;
 use std::path::{Path, PathBuf};
 use toml::{Table, Value};
@@ -69,7 +70,7 @@ impl Source for CargoSource {
 
 /// The look-up of cargo packages, for the registry of ecosystems.
 pub const RESOLVER: Resolver = Resolver {
-    ecosystem: "cargo",
+    ecosystem: Ecosystem::Cargo,
     registry: "https://crates.io",
     offline: |a| Box::new(CargoSource::new(a.root, &a.extra, a.defaults, a.env)),
     online: Some(online),

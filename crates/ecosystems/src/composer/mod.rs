@@ -12,11 +12,13 @@ mod fixture_tests;
 pub mod resolve;
 
 use super::{Catalog, Cataloger, LineCursor, ManifestFile, Package, PackageRole, ParseError, declared_any_of, purl};
+use kataster_model::model::Ecosystem;
 use kataster_model::model::{Hash, Scope};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
-pub const CATALOGER: Cataloger = Cataloger { ecosystem: "composer", claims, parse };
+pub const CATALOGER: Cataloger =
+    Cataloger { name: "composer", claims, parse, records: &["composer.lock", "installed.json"] };
 
 fn claims(path: &str, name: &str) -> bool {
     name == "composer.json" || name == "composer.lock" || path.ends_with("vendor/composer/installed.json")
@@ -45,7 +47,7 @@ fn is_platform(name: &str) -> bool {
 
 /// A Composer package: `vendor/name` becomes namespace and name of the purl.
 fn composer_package(role: PackageRole, name: &str, version: Option<&str>) -> Package {
-    let mut p = Package::new(role, "composer", name, version.map(str::to_string));
+    let mut p = Package::new(role, Ecosystem::Composer, name, version.map(str::to_string));
     p.purl = match name.split_once('/') {
         Some((vendor, n)) => purl("composer", Some(vendor), n, version),
         None => purl("composer", None, name, version),

@@ -5,6 +5,7 @@
 use crate::resolve::files::declared_or_files;
 use crate::resolve::online::{Answer, Ask, Registry, segment};
 use crate::resolve::{Env, Fence, Found, Parties, Place, Query, Resolution, Resolver, Source, display_path};
+use kataster_model::model::Ecosystem;
 use kataster_model::model::LicenseSource;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -76,7 +77,7 @@ impl Source for ComposerSource {
 
 /// The look-up of composer packages, for the registry of ecosystems.
 pub const RESOLVER: Resolver = Resolver {
-    ecosystem: "composer",
+    ecosystem: Ecosystem::Composer,
     registry: "https://repo.packagist.org",
     offline: |a| Box::new(ComposerSource::new(a.root, &a.extra, a.defaults, a.env)),
     online: Some(online),

@@ -11,9 +11,10 @@ mod fixture_tests;
 pub mod resolve;
 
 use super::{Catalog, Cataloger, ManifestFile, Package, PackageRole, ParseError, purl};
+use kataster_model::model::Ecosystem;
 use kataster_model::model::Scope;
 
-pub const CATALOGER: Cataloger = Cataloger { ecosystem: "golang", claims, parse };
+pub const CATALOGER: Cataloger = Cataloger { name: "golang", claims, parse, records: &["go.sum"] };
 
 fn claims(path: &str, name: &str) -> bool {
     name == "go.mod" || name == "go.sum" || (name == "modules.txt" && path.ends_with("vendor/modules.txt"))
@@ -37,7 +38,7 @@ pub fn module_purl(path: &str, version: Option<&str>) -> Option<String> {
 }
 
 fn module(role: PackageRole, path: &str, version: Option<&str>) -> Package {
-    let mut p = Package::new(role, "golang", path, version.map(str::to_string));
+    let mut p = Package::new(role, Ecosystem::Golang, path, version.map(str::to_string));
     p.purl = module_purl(path, version);
     p
 }

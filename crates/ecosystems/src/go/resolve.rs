@@ -3,6 +3,7 @@
 //! Go modules declare no license: it is detected in the module's license files.
 
 use crate::resolve::{Env, Fence, Place, Query, Resolution, Resolver, Source};
+use kataster_model::model::Ecosystem;
 use kataster_model::model::LicenseSource;
 use std::path::{Path, PathBuf};
 
@@ -53,7 +54,7 @@ impl Source for GoSource {
 
 /// The look-up of golang packages, for the registry of ecosystems.
 pub const RESOLVER: Resolver = Resolver {
-    ecosystem: "golang",
+    ecosystem: Ecosystem::Golang,
     registry: "https://proxy.golang.org",
     offline: |a| Box::new(GoSource::new(a.root, &a.extra, a.defaults, a.env)),
     online: None,

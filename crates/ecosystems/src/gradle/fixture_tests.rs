@@ -19,7 +19,10 @@ fn lockfile_lists_every_module_with_its_scope() {
     assert_eq!(dependencies(&c).len(), 49);
     assert_eq!(c.packages[0].dir.as_deref(), Some("spring-multi-project/service"));
     let pg = pkg(&c, "pkg:maven/org.postgresql/postgresql@42.6.2");
-    assert_eq!((pg.scope, pg.line, pg.ecosystem), (Scope::Runtime, Some(30), "maven"));
+    assert_eq!(
+        (pg.scope, pg.line, &pg.ecosystem),
+        (Scope::Runtime, Some(30), &kataster_model::model::Ecosystem::Maven)
+    );
     assert_eq!(pkg(&c, "pkg:maven/org.springframework.boot/spring-boot@3.2.5").scope, Scope::Runtime);
     assert_eq!(pkg(&c, "pkg:maven/org.projectlombok/lombok@1.18.32").scope, Scope::Dev);
     assert_eq!(pkg(&c, "pkg:maven/org.mockito/mockito-core@5.7.0").scope, Scope::Dev);

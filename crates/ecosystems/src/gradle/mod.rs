@@ -11,9 +11,10 @@ mod fixture_tests;
 
 use super::maven::maven_package;
 use super::{Catalog, Cataloger, ManifestFile, Package, PackageRole, ParseError};
+use kataster_model::model::Ecosystem;
 use kataster_model::model::Scope;
 
-pub const CATALOGER: Cataloger = Cataloger { ecosystem: "gradle", claims, parse };
+pub const CATALOGER: Cataloger = Cataloger { name: "gradle", claims, parse, records: &["gradle.lockfile"] };
 
 const LEGACY_DIR: &str = "gradle/dependency-locks/";
 
@@ -48,7 +49,7 @@ fn parse(file: &ManifestFile) -> Result<Catalog, ParseError> {
     let buildscript =
         name.starts_with("buildscript-") || legacy_configuration.is_some_and(|c| c.starts_with("classpath"));
     let mut cat = Catalog::default();
-    let mut me = Package::new(PackageRole::Project, "maven", "", None);
+    let mut me = Package::new(PackageRole::Project, Ecosystem::Maven, "", None);
     me.dir = Some(project_dir.to_string());
     me.scope = Scope::Runtime;
     cat.packages.push(me);

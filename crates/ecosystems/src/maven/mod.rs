@@ -14,10 +14,11 @@ pub mod resolve;
 
 use super::xml::{self, Element};
 use super::{Catalog, Cataloger, ManifestFile, Package, PackageRole, ParseError, declared_any_of, purl};
+use kataster_model::model::Ecosystem;
 use kataster_model::model::Scope;
 use std::collections::HashMap;
 
-pub const CATALOGER: Cataloger = Cataloger { ecosystem: "maven", claims, parse };
+pub const CATALOGER: Cataloger = Cataloger { name: "maven", claims, parse, records: &[] };
 
 fn claims(path: &str, name: &str) -> bool {
     name == "pom.xml" || (name == "pom.properties" && path.contains("META-INF/maven/"))
@@ -45,7 +46,7 @@ pub fn coordinates_name(group: Option<&str>, artifact: &str) -> String {
 
 /// A Maven package with its purl (`pkg:maven/group/artifact@version`).
 pub fn maven_package(role: PackageRole, group: Option<&str>, artifact: &str, version: Option<&str>) -> Package {
-    let mut p = Package::new(role, "maven", coordinates_name(group, artifact), version.map(str::to_string));
+    let mut p = Package::new(role, Ecosystem::Maven, coordinates_name(group, artifact), version.map(str::to_string));
     p.purl = purl("maven", group, artifact, version);
     p
 }

@@ -7,6 +7,7 @@ use crate::resolve::online::{Answer, Ask, Registry};
 use crate::resolve::{Env, Fence, Found, Parties, Place, Query, Resolution, Resolver, Source, display_path};
 use crate::xml::{self, Element};
 use kataster_model::license::DeclaredLicense;
+use kataster_model::model::Ecosystem;
 use kataster_model::model::LicenseSource;
 use kataster_model::model::{Component, ComponentKind};
 use std::collections::HashMap;
@@ -93,7 +94,7 @@ impl Source for MavenSource {
 
 /// The look-up of maven packages, for the registry of ecosystems.
 pub const RESOLVER: Resolver = Resolver {
-    ecosystem: "maven",
+    ecosystem: Ecosystem::Maven,
     registry: "https://repo1.maven.org/maven2",
     offline: |a| Box::new(MavenSource::new(&a.extra, a.defaults, a.env)),
     online: Some(online),
@@ -336,7 +337,7 @@ fn project_versions(pom_path: &Path, src: &PomSources) -> HashMap<String, String
 
 /// A Maven dependency of root `label` without a version (managed by a parent or a BOM?).
 pub fn unversioned(c: &Component, label: &str) -> bool {
-    c.root == label && c.ecosystem == "maven" && c.kind == ComponentKind::Dependency && c.version.is_none()
+    c.root == label && c.ecosystem == Ecosystem::Maven && c.kind == ComponentKind::Dependency && c.version.is_none()
 }
 
 /// Give the Maven dependencies of `label`'s projects that have no version the version their
@@ -345,7 +346,9 @@ pub fn unversioned(c: &Component, label: &str) -> bool {
 pub fn fill_managed_versions(components: &mut [Component], label: &str, src: &PomSources) {
     let unversioned = |c: &Component| unversioned(c, label);
     let mut versions: HashMap<String, HashMap<String, String>> = HashMap::new();
-    for p in components.iter().filter(|c| c.root == label && c.ecosystem == "maven" && c.kind == ComponentKind::Project)
+    for p in components
+        .iter()
+        .filter(|c| c.root == label && c.ecosystem == Ecosystem::Maven && c.kind == ComponentKind::Project)
     {
         let mut merged = HashMap::new();
         for loc in &p.locations {

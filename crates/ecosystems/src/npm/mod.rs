@@ -17,9 +17,22 @@ mod yarn;
 
 use super::{Catalog, Cataloger, ManifestFile, Package, PackageRole, ParseError, purl};
 use kataster_model::license::DeclaredLicense;
+use kataster_model::model::Ecosystem;
 use serde_json::Value;
 
-pub const CATALOGER: Cataloger = Cataloger { ecosystem: "npm", claims, parse };
+pub const CATALOGER: Cataloger = Cataloger {
+    name: "npm",
+    claims,
+    parse,
+    records: &[
+        "package-lock.json",
+        ".package-lock.json",
+        "npm-shrinkwrap.json",
+        "yarn.lock",
+        "pnpm-lock.yaml",
+        "bun.lock",
+    ],
+};
 
 fn claims(path: &str, name: &str) -> bool {
     let in_node_modules = path.split('/').any(|s| s == "node_modules");
@@ -74,7 +87,7 @@ pub(crate) fn npm_purl(name: &str, version: Option<&str>) -> Option<String> {
 
 /// A package with its purl set.
 pub(crate) fn npm_package(role: PackageRole, name: &str, version: Option<&str>) -> Package {
-    let mut p = Package::new(role, "npm", name, version.map(str::to_string));
+    let mut p = Package::new(role, Ecosystem::Npm, name, version.map(str::to_string));
     p.purl = npm_purl(name, version);
     p
 }

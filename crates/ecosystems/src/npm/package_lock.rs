@@ -7,6 +7,7 @@
 
 use super::{alias_target, declared_license_of, npm_package};
 use crate::{Catalog, JsonKeyLines, ManifestFile, Package, PackageRole, ParseError, json_error, lenient, sri_hashes};
+use kataster_model::model::Ecosystem;
 use kataster_model::model::Scope;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -197,7 +198,7 @@ fn parse_packages(
         let Some(key) = keys.get(path.as_ref()) else { continue };
         let name = entry_name(root_name, path, e);
         let role = if local { PackageRole::Project } else { PackageRole::Dependency };
-        let mut p = Package::new(role, "npm", name, e.version.as_deref().map(str::to_string));
+        let mut p = Package::new(role, Ecosystem::Npm, name, e.version.as_deref().map(str::to_string));
         p.purl = if name.is_empty() { None } else { crate::purl_of_key(key) };
         p.line = lines.get(&["packages", path]);
         p.declared_license = declared_license_of(e.license.as_ref(), e.licenses.as_ref());

@@ -8,6 +8,7 @@
 use crate::resolve::files::declared_or_files;
 use crate::resolve::online::{Answer, Ask, Registry, segment};
 use crate::resolve::{Env, Fence, Found, Parties, Query, Resolution, Resolver, Source};
+use kataster_model::model::Ecosystem;
 use kataster_model::model::LicenseSource;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -81,7 +82,7 @@ impl Source for NpmSource {
 
 /// The look-up of npm packages, for the registry of ecosystems.
 pub const RESOLVER: Resolver = Resolver {
-    ecosystem: "npm",
+    ecosystem: Ecosystem::Npm,
     registry: "https://registry.npmjs.org",
     offline: |a| Box::new(NpmSource::new(a.root, &a.extra, a.defaults, a.env)),
     online: Some(online),

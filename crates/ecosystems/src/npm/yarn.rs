@@ -5,6 +5,7 @@
 
 use super::{alias_target, npm_package, split_spec};
 use crate::{Catalog, ManifestFile, Package, PackageRole, ParseError, hex_hash, join_dir, sri_hashes};
+use kataster_model::model::Ecosystem;
 use std::collections::{HashMap, HashSet};
 
 /// The newest berry `__metadata.version` this reader has seen; later ones are refused
@@ -201,7 +202,7 @@ fn build(file: &ManifestFile, entries: Vec<Entry>, berry: bool) -> Catalog {
     for ((e, ident), key) in entries.iter().zip(idents).zip(&keys) {
         let (Some((name, version, dir)), Some(key)) = (ident, key) else { continue };
         let role = if dir.is_some() { PackageRole::Project } else { PackageRole::Dependency };
-        let mut p = Package::new(role, "npm", name, version);
+        let mut p = Package::new(role, Ecosystem::Npm, name, version);
         p.purl = crate::purl_of_key(key);
         p.dir = dir;
         p.line = Some(e.line);

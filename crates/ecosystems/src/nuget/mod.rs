@@ -16,11 +16,13 @@ pub mod resolve;
 use super::xml::{self, Element};
 use super::{Catalog, Cataloger, ManifestFile, Package, PackageRole, ParseError, purl};
 use kataster_model::license::DeclaredLicense;
+use kataster_model::model::Ecosystem;
 use kataster_model::model::Scope;
 use serde_json::Value;
 use std::collections::HashMap;
 
-pub const CATALOGER: Cataloger = Cataloger { ecosystem: "nuget", claims, parse };
+pub const CATALOGER: Cataloger =
+    Cataloger { name: "nuget", claims, parse, records: &["packages.lock.json", "project.assets.json"] };
 
 const PROJECT_EXTENSIONS: &[&str] = &[".csproj", ".fsproj", ".vbproj"];
 
@@ -52,7 +54,7 @@ fn parse(file: &ManifestFile) -> Result<Catalog, ParseError> {
 
 /// A NuGet package (`pkg:nuget/Name@1.2.3`).
 pub fn nuget_package(role: PackageRole, name: &str, version: Option<&str>) -> Package {
-    let mut p = Package::new(role, "nuget", name, version.map(str::to_string));
+    let mut p = Package::new(role, Ecosystem::Nuget, name, version.map(str::to_string));
     p.purl = purl("nuget", None, name, version);
     p
 }
@@ -88,7 +90,7 @@ fn parse_lock(file: &ManifestFile, text: &str) -> Result<Catalog, ParseError> {
         .ok_or_else(|| ParseError::new("no `dependencies` object of target frameworks"))?;
     let mut cat = Catalog::default();
     // The project this lockfile belongs to: the project file beside it names it.
-    let mut me = Package::new(PackageRole::Project, "nuget", "", None);
+    let mut me = Package::new(PackageRole::Project, Ecosystem::Nuget, "", None);
     me.dir = Some(file.dir().to_string());
     me.scope = Scope::Runtime;
     let mut index: HashMap<String, usize> = HashMap::new();

@@ -7,6 +7,7 @@ use crate::resolve::online::{Answer, Ask, Registry};
 use crate::resolve::{Env, Fence, Found, Parties, Place, Query, Resolution, Resolver, Source, display_path};
 use crate::xml;
 use kataster_model::license::DeclaredLicense;
+use kataster_model::model::Ecosystem;
 use kataster_model::model::LicenseSource;
 use std::path::{Path, PathBuf};
 
@@ -64,7 +65,7 @@ impl Source for NugetSource {
 
 /// The look-up of nuget packages, for the registry of ecosystems.
 pub const RESOLVER: Resolver = Resolver {
-    ecosystem: "nuget",
+    ecosystem: Ecosystem::Nuget,
     registry: "https://api.nuget.org",
     offline: |a| Box::new(NugetSource::new(&a.extra, a.defaults, a.env)),
     online: Some(online),

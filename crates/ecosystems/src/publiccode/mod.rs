@@ -11,11 +11,12 @@ mod fixture_tests;
 
 use super::{Catalog, Cataloger, ManifestFile, Package, PackageRole, ParseError, purl, yaml_error};
 use kataster_model::license::DeclaredLicense;
+use kataster_model::model::Ecosystem;
 use kataster_model::model::Scope;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-pub const CATALOGER: Cataloger = Cataloger { ecosystem: "publiccode", claims, parse };
+pub const CATALOGER: Cataloger = Cataloger { name: "publiccode", claims, parse, records: &[] };
 
 use kataster_model::license::refs::OPEN_SOURCE;
 
@@ -98,7 +99,8 @@ fn parse(file: &ManifestFile) -> Result<Catalog, ParseError> {
         ));
     }
     let version = doc.software_version.as_deref().map(str::trim).filter(|v| !v.is_empty());
-    let mut project = Package::new(PackageRole::Project, "publiccode", name.value.trim(), version.map(str::to_string));
+    let mut project =
+        Package::new(PackageRole::Project, Ecosystem::Publiccode, name.value.trim(), version.map(str::to_string));
     project.purl = purl("generic", None, name.value.trim(), version);
     project.dir = Some(file.dir().to_string());
     project.line = Some(line(name));
@@ -122,7 +124,8 @@ fn parse(file: &ManifestFile) -> Result<Catalog, ParseError> {
             // Only an exact `version` is a version; the range `versionMin`/`versionMax` allows
             // is not, and the component stays without one.
             let version = d.version.as_deref().map(str::trim).filter(|v| !v.is_empty());
-            let mut p = Package::new(PackageRole::Dependency, "publiccode", dname, version.map(str::to_string));
+            let mut p =
+                Package::new(PackageRole::Dependency, Ecosystem::Publiccode, dname, version.map(str::to_string));
             p.purl = purl("generic", None, dname, version);
             p.scope = if d.optional { Scope::Optional } else { Scope::Runtime };
             p.direct = Some(true);

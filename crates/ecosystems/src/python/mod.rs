@@ -18,8 +18,10 @@ mod requirements;
 pub mod resolve;
 
 use super::{Catalog, Cataloger, ManifestFile, Package, PackageRole, ParseError, purl};
+use kataster_model::model::Ecosystem;
 
-pub const CATALOGER: Cataloger = Cataloger { ecosystem: "pypi", claims, parse };
+pub const CATALOGER: Cataloger =
+    Cataloger { name: "pypi", claims, parse, records: &["poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock"] };
 
 const INSTALL_DIRS: &[&str] = &["site-packages", "dist-packages"];
 
@@ -80,7 +82,7 @@ pub(crate) fn normalize_name(name: &str) -> String {
 pub(crate) fn pypi_package(role: PackageRole, name: &str, version: Option<&str>) -> Package {
     let norm = normalize_name(name);
     let version = version.map(str::trim).filter(|v| !v.is_empty());
-    let mut p = Package::new(role, "pypi", norm.clone(), version.map(str::to_string));
+    let mut p = Package::new(role, Ecosystem::Pypi, norm.clone(), version.map(str::to_string));
     p.purl = purl("pypi", None, &norm, version);
     p
 }
@@ -89,7 +91,7 @@ pub(crate) fn pypi_package(role: PackageRole, name: &str, version: Option<&str>)
 /// the purl normalized.
 pub(crate) fn pypi_project(name: &str, version: Option<&str>, dir: &str) -> Package {
     let version = version.map(str::trim).filter(|v| !v.is_empty());
-    let mut p = Package::new(PackageRole::Project, "pypi", name.trim(), version.map(str::to_string));
+    let mut p = Package::new(PackageRole::Project, Ecosystem::Pypi, name.trim(), version.map(str::to_string));
     p.purl = if name.trim().is_empty() { None } else { purl("pypi", None, &normalize_name(name), version) };
     p.dir = Some(dir.to_string());
     p

@@ -9,6 +9,7 @@ use crate::resolve::{
     Env, Fence, Found, Parties, Query, Resolution, Resolver, Source, display_path, file_name, subdirs,
 };
 use kataster_model::license::DeclaredLicense;
+use kataster_model::model::Ecosystem;
 use kataster_model::model::LicenseSource;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -123,7 +124,7 @@ impl Source for PythonSource {
 
 /// The look-up of pypi packages, for the registry of ecosystems.
 pub const RESOLVER: Resolver = Resolver {
-    ecosystem: "pypi",
+    ecosystem: Ecosystem::Pypi,
     registry: "https://pypi.org",
     offline: |a| Box::new(PythonSource::new(a.root, &a.extra, a.python_envs, a.defaults, a.env)),
     online: Some(online),

@@ -26,7 +26,7 @@ pub mod urls;
 /// The ecosystems resolution knows, as component `ecosystem` values (`--cache-dir` and
 /// `--registry` take these names).
 pub fn ecosystem_names() -> Vec<&'static str> {
-    resolvers().map(|r| r.ecosystem).collect()
+    resolvers().map(|r| r.ecosystem.as_str()).collect()
 }
 
 /// How resolution runs; filled from the command line.
@@ -36,9 +36,9 @@ pub struct ResolveOptions {
     pub online: bool,
     /// Extra cache or install folders per ecosystem (`--cache-dir ECOSYSTEM=PATH`), searched
     /// before the ecosystem's default cache.
-    pub cache_dirs: Vec<(String, PathBuf)>,
+    pub cache_dirs: Vec<(Ecosystem, PathBuf)>,
     /// Registry base URLs per ecosystem (`--registry ECOSYSTEM=URL`), for mirrors.
-    pub registries: Vec<(String, String)>,
+    pub registries: Vec<(Ecosystem, String)>,
     /// Python environments or site-packages folders (`--python-env PATH`).
     pub python_envs: Vec<PathBuf>,
     /// Skip the machine's default package caches (only `--cache-dir`, `--python-env` and the tree).
@@ -142,7 +142,7 @@ impl Found {
 /// The identity of a dependency as the registries and caches know it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Query {
-    pub ecosystem: String,
+    pub ecosystem: Ecosystem,
     /// Name as the ecosystem writes it in full (`@scope/name`, `group:artifact`, a Go module path).
     pub name: String,
     /// The purl namespace or the part before the name (`@scope`, Maven group, Go module prefix).
@@ -158,8 +158,8 @@ impl Query {
         let namespace = parsed.as_ref().and_then(|p| p.namespace().map(str::to_string));
         let purl_name = parsed.as_ref().map(|p| p.name().to_string());
         let version = c.version.clone().filter(|v| !v.is_empty());
-        let (name, namespace, short_name) = match c.ecosystem.as_str() {
-            "maven" => {
+        let (name, namespace, short_name) = match c.ecosystem {
+            Ecosystem::Maven => {
                 if let Some((g, a)) = c.name.split_once(':') {
                     (c.name.clone(), Some(g.to_string()), a.to_string())
                 } else {
@@ -171,7 +171,7 @@ impl Query {
                     (full, g, c.name.clone())
                 }
             }
-            "npm" => {
+            Ecosystem::Npm => {
                 if let Some((scope, n)) = c.name.strip_prefix('@').and_then(|s| s.split_once('/')) {
                     (c.name.clone(), Some(format!("@{scope}")), n.to_string())
                 } else if let (Some(ns), Some(n)) = (&namespace, &purl_name) {
@@ -181,7 +181,7 @@ impl Query {
                     (c.name.clone(), None, c.name.clone())
                 }
             }
-            "golang" | "composer" => {
+            Ecosystem::Golang | Ecosystem::Composer => {
                 if c.name.contains('/') {
                     let (ns, n) = c.name.rsplit_once('/').unwrap_or(("", &c.name));
                     (c.name.clone(), Some(ns.to_string()).filter(|s| !s.is_empty()), n.to_string())
@@ -248,7 +248,7 @@ pub trait Source: std::any::Any + Send + Sync {
 pub struct Resolver {
     /// The ecosystem of the components it looks up; also the ECOSYSTEM of `--cache-dir`
     /// and `--registry`.
-    pub ecosystem: &'static str,
+    pub ecosystem: Ecosystem,
     /// The registry's base URL unless `--registry` names a mirror.
     pub registry: &'static str,
     pub offline: fn(&SourceArgs) -> Box<dyn Source>,
@@ -262,40 +262,40 @@ pub fn resolvers() -> impl Iterator<Item = &'static Resolver> {
 }
 
 /// The look-up of the ecosystem named `name`.
-pub fn resolver(name: &str) -> Option<&'static Resolver> {
-    resolvers().find(|r| r.ecosystem == name)
+pub fn resolver(ecosystem: &Ecosystem) -> Option<&'static Resolver> {
+    resolvers().find(|r| r.ecosystem == *ecosystem)
 }
 
 /// The offline sources of one root: its install folders, the `--cache-dir`s and the
 /// machine's default caches.
 pub struct Offline {
-    sources: Vec<(&'static str, Box<dyn Source>)>,
+    sources: Vec<(&'static Ecosystem, Box<dyn Source>)>,
     /// What the sources may read: the root and their folders outside it.
     pub fence: Fence,
 }
 
 impl Offline {
     pub fn new(root: &Path, opts: &ResolveOptions, env: &Env) -> Offline {
-        let sources: Vec<(&'static str, Box<dyn Source>)> =
-            resolvers().map(|r| (r.ecosystem, (r.offline)(&source_args(root, r.ecosystem, opts, env)))).collect();
+        let sources: Vec<(&'static Ecosystem, Box<dyn Source>)> =
+            resolvers().map(|r| (&r.ecosystem, (r.offline)(&source_args(root, &r.ecosystem, opts, env)))).collect();
         let fence = Fence::new(root, sources.iter().flat_map(|(_, s)| s.dirs()));
         Offline { sources, fence }
     }
 
     pub fn lookup(&self, q: &Query) -> Option<Resolution> {
-        let (_, source) = self.sources.iter().find(|(e, _)| *e == q.ecosystem)?;
+        let (_, source) = self.sources.iter().find(|(e, _)| **e == q.ecosystem)?;
         source.lookup(q, &self.fence)
     }
 
     /// The source of `ecosystem` as its own type, for what only that ecosystem does (the
     /// POMs of Maven's local repositories).
-    pub fn source<T: Source>(&self, ecosystem: &str) -> Option<&T> {
+    pub fn source<T: Source>(&self, ecosystem: &Ecosystem) -> Option<&T> {
         let (_, source) = self.sources.iter().find(|(e, _)| *e == ecosystem)?;
         (source.as_ref() as &dyn std::any::Any).downcast_ref::<T>()
     }
 }
 
-fn source_args<'a>(root: &'a Path, ecosystem: &str, opts: &'a ResolveOptions, env: &'a Env) -> SourceArgs<'a> {
+fn source_args<'a>(root: &'a Path, ecosystem: &Ecosystem, opts: &'a ResolveOptions, env: &'a Env) -> SourceArgs<'a> {
     SourceArgs {
         root,
         extra: opts.cache_dirs.iter().filter(|(e, _)| e == ecosystem).map(|(_, p)| p.clone()).collect(),
@@ -378,7 +378,7 @@ pub fn resolve(components: &mut [Component], roots: &[RootRef], opts: &ResolveOp
             // Versions a parent POM or an imported BOM manages, before licenses are looked up.
             let o = Offline::new(root.path, opts, env);
             let registry = opts.online.then(|| online::Registry::new(opts, env));
-            if let Some(local) = o.source::<maven::MavenSource>(maven::RESOLVER.ecosystem) {
+            if let Some(local) = o.source::<maven::MavenSource>(&maven::RESOLVER.ecosystem) {
                 let src = maven::PomSources { root: root.path, fence: &o.fence, local, registry: registry.as_ref() };
                 maven::fill_managed_versions(components, root.label, &src);
             }
@@ -430,14 +430,14 @@ pub fn resolve(components: &mut [Component], roots: &[RootRef], opts: &ResolveOp
                 Ok(Some(r)) => apply(c, r),
                 Ok(None) => diagnostics.push(diag(
                     c,
-                    "license-unresolved",
+                    DiagnosticCode::LicenseUnresolved,
                     format!("{}: the registry names no license", q.describe()),
                 )),
                 Err(e) => diagnostics.push(Diagnostic {
                     severity: Severity::Warning,
                     root: c.root.clone(),
                     path: first_location(c),
-                    code: "registry-lookup-failed".into(),
+                    code: DiagnosticCode::RegistryLookupFailed,
                     message: format!("{}: {e}", q.describe()),
                 }),
             }
@@ -456,8 +456,8 @@ fn first_location(c: &Component) -> String {
         .unwrap_or_default()
 }
 
-fn diag(c: &Component, code: &str, message: String) -> Diagnostic {
-    Diagnostic { severity: Severity::Info, root: c.root.clone(), path: first_location(c), code: code.into(), message }
+fn diag(c: &Component, code: DiagnosticCode, message: String) -> Diagnostic {
+    Diagnostic { severity: Severity::Info, root: c.root.clone(), path: first_location(c), code, message }
 }
 
 /// Record the supplier and authors of a package record on a component that names none.

@@ -7,7 +7,7 @@
 //! version or names no license, and `Err` when it could not be asked.
 
 use super::http::{Fetched, Http, HttpSettings};
-use super::{Env, Found, LicenseSource, Query, Resolution, ResolveOptions};
+use super::{Ecosystem, Env, Found, LicenseSource, Query, Resolution, ResolveOptions};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -27,7 +27,7 @@ pub type Answer = Result<Option<Resolution>, String>;
 
 pub struct Registry {
     http: Http,
-    bases: BTreeMap<String, String>,
+    bases: BTreeMap<Ecosystem, String>,
 }
 
 impl Registry {
@@ -37,15 +37,15 @@ impl Registry {
     }
 
     pub fn with_settings(opts: &ResolveOptions, cache: Option<std::path::PathBuf>, settings: HttpSettings) -> Registry {
-        let mut bases: BTreeMap<String, String> =
-            super::resolvers().map(|r| (r.ecosystem.to_string(), r.registry.to_string())).collect();
+        let mut bases: BTreeMap<Ecosystem, String> =
+            super::resolvers().map(|r| (r.ecosystem.clone(), r.registry.to_string())).collect();
         for (e, u) in &opts.registries {
             bases.insert(e.clone(), u.trim_end_matches('/').to_string());
         }
         Registry { http: Http::new(cache, settings), bases }
     }
 
-    fn base(&self, eco: &str) -> &str {
+    fn base(&self, eco: &Ecosystem) -> &str {
         self.bases.get(eco).map(String::as_str).unwrap_or("")
     }
 
@@ -105,7 +105,7 @@ impl Registry {
     pub fn maven_pom(&self, group: &str, artifact: &str, version: &str) -> Result<Option<(String, String)>, String> {
         let group: Vec<String> = group.split('.').map(segment).collect::<Result<_, _>>()?;
         let (a, v) = (segment(artifact)?, segment(version)?);
-        let url = format!("{}/{}/{a}/{v}/{a}-{v}.pom", self.base("maven"), group.join("/"));
+        let url = format!("{}/{}/{a}/{v}/{a}-{v}.pom", self.base(&Ecosystem::Maven), group.join("/"));
         Ok(self.text(&url)?.map(|t| (t, url)))
     }
 

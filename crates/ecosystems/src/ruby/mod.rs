@@ -12,10 +12,11 @@ mod fixture_tests;
 pub mod resolve;
 
 use super::{Catalog, Cataloger, ManifestFile, Package, PackageRole, ParseError, declared_any_of, purl_with};
+use kataster_model::model::Ecosystem;
 use kataster_model::model::{Hash, Scope};
 use std::collections::HashMap;
 
-pub const CATALOGER: Cataloger = Cataloger { ecosystem: "gem", claims, parse };
+pub const CATALOGER: Cataloger = Cataloger { name: "gem", claims, parse, records: &["Gemfile.lock"] };
 
 fn claims(_path: &str, name: &str) -> bool {
     name == "Gemfile"
@@ -36,7 +37,7 @@ fn parse(file: &ManifestFile) -> Result<Catalog, ParseError> {
 
 /// A gem (`pkg:gem/name@version?platform=...`).
 pub fn gem_package(role: PackageRole, name: &str, version: Option<&str>, platform: Option<&str>) -> Package {
-    let mut p = Package::new(role, "gem", name, version.map(str::to_string));
+    let mut p = Package::new(role, Ecosystem::Gem, name, version.map(str::to_string));
     p.purl = purl_with("gem", None, name, version, &[("platform", platform.unwrap_or(""))]);
     p
 }
@@ -195,7 +196,7 @@ fn parse_lock(file: &ManifestFile, text: &str) -> Result<Catalog, ParseError> {
     for s in &specs {
         keys.entry(s.pkg.name.as_str()).or_default().push(s.pkg.key());
     }
-    let mut me = Package::new(PackageRole::Project, "gem", "", None);
+    let mut me = Package::new(PackageRole::Project, Ecosystem::Gem, "", None);
     me.dir = Some(file.dir().to_string());
     me.scope = Scope::Runtime;
     let mut packages = Vec::with_capacity(specs.len() + 1);
@@ -343,7 +344,7 @@ fn is_dev_group(g: &str) -> bool {
 }
 
 fn parse_gemfile(file: &ManifestFile, text: &str) -> Result<Catalog, ParseError> {
-    let mut me = Package::new(PackageRole::Project, "gem", "", None);
+    let mut me = Package::new(PackageRole::Project, Ecosystem::Gem, "", None);
     me.dir = Some(file.dir().to_string());
     me.scope = Scope::Runtime;
     // Blocks (`group ... do`, `platforms ... do`, `source ... do`): the groups they open.

@@ -6,6 +6,7 @@
 
 use crate::resolve::online::{Answer, Ask, Registry};
 use crate::resolve::{Env, Fence, Found, Parties, Place, Query, Resolution, Resolver, Source, display_path, subdirs};
+use kataster_model::model::Ecosystem;
 use kataster_model::model::LicenseSource;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -105,7 +106,7 @@ impl Source for RubySource {
 
 /// The look-up of gem packages, for the registry of ecosystems.
 pub const RESOLVER: Resolver = Resolver {
-    ecosystem: "gem",
+    ecosystem: Ecosystem::Gem,
     registry: "https://rubygems.org",
     offline: |a| Box::new(RubySource::new(a.root, &a.extra, a.defaults, a.env)),
     online: Some(online),

@@ -53,7 +53,7 @@ mod tests {
             purl: None,
             license: Some(license.into()),
             decision,
-            rule: "default".into(),
+            rule: kataster_model::model::PolicyRule::License("default".into()),
             reason: "test".into(),
             paths: vec![],
         }

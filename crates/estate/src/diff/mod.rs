@@ -11,7 +11,7 @@
 pub mod baseline;
 pub mod render;
 
-use kataster_model::model::{Component, ComponentKind, Finding, Inventory};
+use kataster_model::model::{Component, ComponentKind, Ecosystem, Finding, Inventory};
 use serde::Serialize;
 use std::collections::{BTreeMap, VecDeque};
 
@@ -22,7 +22,7 @@ pub struct ComponentRef {
     pub root: String,
     pub name: String,
     pub version: Option<String>,
-    pub ecosystem: String,
+    pub ecosystem: Ecosystem,
     pub kind: ComponentKind,
     /// The concluded license, else the declared one.
     pub license: Option<String>,

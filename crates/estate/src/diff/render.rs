@@ -92,7 +92,7 @@ fn table(d: &InventoryDiff) -> String {
                 f.decision.as_str(),
                 safe(&f.component),
                 opt(&f.license),
-                safe(&f.rule),
+                safe(&f.rule.name()),
                 safe(&f.reason)
             );
         }
@@ -185,7 +185,7 @@ fn markdown(d: &InventoryDiff) -> String {
             code(&f.name),
             code(f.version.as_deref().unwrap_or("-")),
             code(f.license.as_deref().unwrap_or("-")),
-            cell(&f.rule),
+            cell(&f.rule.name()),
             cell(&f.reason),
         ]
     };
@@ -196,7 +196,7 @@ fn markdown(d: &InventoryDiff) -> String {
         vec![
             code(&c.name),
             code(&opt(&c.version)),
-            cell(&c.ecosystem),
+            cell(c.ecosystem.as_str()),
             cell(&c.root),
             code(&opt(&c.license)),
             cell(&c.category),

@@ -130,7 +130,7 @@ pub fn merge(parts: Vec<(String, Inventory)>) -> Result<Inventory, MergeError> {
         let list: Vec<String> = versions.iter().map(|(v, db)| format!("{v} (license-db {db})")).collect();
         diagnostics.push(merge_diagnostic(
             Severity::Warning,
-            "merge-mixed-versions",
+            DiagnosticCode::MergeMixedVersions,
             format!("the parts were made by different kataster builds: {}", list.join(", ")),
         ));
     }
@@ -149,8 +149,8 @@ pub fn merge(parts: Vec<(String, Inventory)>) -> Result<Inventory, MergeError> {
     Ok(out)
 }
 
-fn merge_diagnostic(severity: Severity, code: &str, message: String) -> Diagnostic {
-    Diagnostic { severity, root: String::new(), path: String::new(), code: code.into(), message }
+fn merge_diagnostic(severity: Severity, code: DiagnosticCode, message: String) -> Diagnostic {
+    Diagnostic { severity, root: String::new(), path: String::new(), code, message }
 }
 
 /// Warnings for shards that do not add up to a whole estate.
@@ -160,7 +160,7 @@ fn check_shards(shards: &BTreeSet<Shard>, unsharded: bool) -> Vec<Diagnostic> {
     if counts.len() > 1 || (unsharded && !shards.is_empty()) {
         out.push(merge_diagnostic(
             Severity::Warning,
-            "merge-mixed-shards",
+            DiagnosticCode::MergeMixedShards,
             "the parts come from different partitions (shard counts differ, or sharded and unsharded scans are mixed)"
                 .into(),
         ));
@@ -169,7 +169,7 @@ fn check_shards(shards: &BTreeSet<Shard>, unsharded: bool) -> Vec<Diagnostic> {
             if !shards.contains(&Shard { index, count }) {
                 out.push(merge_diagnostic(
                     Severity::Warning,
-                    "shard-missing",
+                    DiagnosticCode::ShardMissing,
                     format!("shard {index}/{count} is not among the merged parts: its repositories are missing"),
                 ));
             }
@@ -192,8 +192,8 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert!(d[0].message.contains("shard 2/3"), "{}", d[0].message);
         let mixed: BTreeSet<Shard> = [s(1, 2), s(2, 3)].into();
-        assert_eq!(check_shards(&mixed, false)[0].code, "merge-mixed-shards");
-        assert_eq!(check_shards(&[s(1, 1)].into(), true)[0].code, "merge-mixed-shards");
+        assert_eq!(check_shards(&mixed, false)[0].code, DiagnosticCode::MergeMixedShards);
+        assert_eq!(check_shards(&[s(1, 1)].into(), true)[0].code, DiagnosticCode::MergeMixedShards);
         assert!(check_shards(&BTreeSet::new(), true).is_empty());
     }
 }

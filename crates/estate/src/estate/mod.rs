@@ -147,7 +147,7 @@ pub fn discover(dir: &Path) -> (Vec<RepositorySpec>, Vec<Diagnostic>) {
                     severity: Severity::Error,
                     root: String::new(),
                     path: kataster_assemble::walk::relative(dir, &d),
-                    code: "estate-unreadable".into(),
+                    code: DiagnosticCode::EstateUnreadable,
                     message: format!("cannot list folder while looking for repositories: {e}"),
                 });
                 continue;
@@ -252,19 +252,17 @@ pub fn scan_estate(
 /// Scan one repository; a missing folder or a failure inside the pipeline becomes a
 /// diagnostic and the `failed` status.
 fn scan_repository(r: &RepositorySpec, opts: &ScanOptions, progress: &Progress) -> (RootScan, RepositoryStatus) {
-    let failed = |code: &str, message: String| {
-        let diagnostics = vec![Diagnostic {
-            severity: Severity::Error,
-            root: r.name.clone(),
-            path: String::new(),
-            code: code.into(),
-            message,
-        }];
+    let failed = |code: DiagnosticCode, message: String| {
+        let diagnostics =
+            vec![Diagnostic { severity: Severity::Error, root: r.name.clone(), path: String::new(), code, message }];
         (RootScan { diagnostics, ..Default::default() }, RepositoryStatus::Failed)
     };
     if !r.path.is_dir() {
         progress.done(&r.name, None);
-        return failed("repository-missing", format!("{}: not a directory; repository not scanned", r.path.display()));
+        return failed(
+            DiagnosticCode::RepositoryMissing,
+            format!("{}: not a directory; repository not scanned", r.path.display()),
+        );
     }
     let bar = progress.start(&r.name);
     let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -272,7 +270,7 @@ fn scan_repository(r: &RepositorySpec, opts: &ScanOptions, progress: &Progress) 
     }));
     let (part, status) = match res {
         Ok(part) => {
-            let walk_failed = part.diagnostics.iter().any(|d| d.code == "walk-error" && d.path.is_empty());
+            let walk_failed = part.diagnostics.iter().any(|d| d.code == DiagnosticCode::WalkError && d.path.is_empty());
             (part, if walk_failed { RepositoryStatus::Failed } else { RepositoryStatus::Scanned })
         }
         Err(panic) => {
@@ -281,7 +279,7 @@ fn scan_repository(r: &RepositorySpec, opts: &ScanOptions, progress: &Progress) 
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
-            failed("internal-error", format!("the scan of this repository failed inside kataster: {what}"))
+            failed(DiagnosticCode::InternalError, format!("the scan of this repository failed inside kataster: {what}"))
         }
     };
     progress.done(&r.name, bar.map(|b| (b, &part)));

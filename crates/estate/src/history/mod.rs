@@ -267,7 +267,7 @@ impl History {
                     c.root,
                     c.name,
                     c.version,
-                    c.ecosystem,
+                    c.ecosystem.as_str(),
                     c.kind.as_str(),
                     c.scope.as_str(),
                     c.purl,
@@ -302,7 +302,7 @@ impl History {
                     f.version,
                     f.license,
                     f.decision.as_str(),
-                    f.rule,
+                    f.rule.name(),
                     f.reason
                 ])
                 .map_err(err)?;

@@ -7,7 +7,9 @@
 
 use crate::policy::{ClarificationTarget, Policy, PolicySet};
 use kataster_model::license::db::{Category, Copyleft};
-use kataster_model::model::{Component, Diagnostic, Evidence, FileRecord, LicenseSource, Method, Severity};
+use kataster_model::model::{
+    Component, Diagnostic, DiagnosticCode, Evidence, FileRecord, LicenseSource, Method, Severity,
+};
 use kataster_model::scopes::SEE_LICENSE_FILE;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -79,7 +81,7 @@ pub fn file_clarifications(
                         severity: Severity::Warning,
                         root: f.root.clone(),
                         path: f.path.clone(),
-                        code: "clarification-stale".into(),
+                        code: DiagnosticCode::ClarificationStale,
                         message: format!(
                             "the clarification `{}` in {} no longer applies: the file changed (sha256 {}, pinned {})",
                             c.license,
@@ -95,7 +97,7 @@ pub fn file_clarifications(
                     severity: Severity::Warning,
                     root: wanted_root.unwrap_or_default().to_string(),
                     path: pin.path.clone(),
-                    code: "clarification-unused".into(),
+                    code: DiagnosticCode::ClarificationUnused,
                     message: format!("the clarification in {} names a file that was not found", policy.source),
                 });
             }
@@ -211,7 +213,7 @@ pub fn conclude(
                     severity: Severity::Warning,
                     root: c.root.clone(),
                     path: pin.path.clone(),
-                    code: "clarification-stale".into(),
+                    code: DiagnosticCode::ClarificationStale,
                     message: format!(
                         "the clarification `{}` of {pattern} in {} no longer applies: the file {what}",
                         cl.license, p.source

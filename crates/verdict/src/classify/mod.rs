@@ -14,8 +14,8 @@ use crate::policy::{Policy, PolicySet};
 use kataster_model::license::db::{self, Category, Copyleft};
 use kataster_model::license::expr::{self, DefaultJudge, Judge, Term};
 use kataster_model::model::{
-    Classification, Component, Decision, Diagnostic, FileRecord, Finding, Inventory, LicenseSource, Method, OpenSource,
-    Severity,
+    Classification, Component, Decision, Diagnostic, DiagnosticCode, FileRecord, Finding, Inventory, LicenseSource,
+    Method, OpenSource, PolicyRule, Severity,
 };
 use std::collections::{BTreeSet, HashMap};
 
@@ -88,7 +88,7 @@ pub fn classify_with(inv: &mut Inventory, policies: &PolicySet, today: time::Dat
 struct ComponentVerdict {
     classification: Classification,
     decision: Decision,
-    rule: String,
+    rule: PolicyRule,
     reason: String,
     license: Option<String>,
     /// License terms of the chosen license, for exceptions naming one.
@@ -125,9 +125,9 @@ fn verdict(c: &Component, conclusion: &conclude::Conclusion, judge: &dyn Judge) 
                 }
             }
             let (decision, rule, reason) = if conclusion.needs_review && v.decision == Decision::Allow {
-                (Decision::Review, "needs-review".to_string(), conclusion.reasons.join("; "))
+                (Decision::Review, PolicyRule::NeedsReview, conclusion.reasons.join("; "))
             } else {
-                (v.decision, v.rule.clone(), format!("{} is {deciding_category}", v.deciding_term))
+                (v.decision, PolicyRule::License(v.rule.clone()), format!("{} is {deciding_category}", v.deciding_term))
             };
             let reason = if conclusion.needs_review && v.decision != Decision::Allow {
                 format!("{reason}; {}", conclusion.reasons.join("; "))
@@ -180,7 +180,7 @@ fn verdict(c: &Component, conclusion: &conclude::Conclusion, judge: &dyn Judge) 
                     vendor: None,
                 },
                 decision: j.decision.max(Decision::Review),
-                rule: if j.decision == Decision::Allow { "needs-review".into() } else { j.rule },
+                rule: if j.decision == Decision::Allow { PolicyRule::NeedsReview } else { PolicyRule::License(j.rule) },
                 reason: reasons.join("; "),
                 license: c.concluded_license.clone().or_else(|| c.declared_license_raw.clone()),
                 terms: Vec::new(),
@@ -277,7 +277,7 @@ fn decide(
                             severity: Severity::Warning,
                             root: c.root.clone(),
                             path: String::new(),
-                            code: "policy-exception-expired".into(),
+                            code: DiagnosticCode::PolicyExceptionExpired,
                             message: format!(
                                 "the exception for {} in {} expired on {d}: {}",
                                 x.pattern, p.source, x.reason
@@ -287,7 +287,7 @@ fn decide(
                 }
                 _ => {
                     decision = Decision::Allow;
-                    rule = format!("exception: {}", x.pattern);
+                    rule = PolicyRule::Exception(x.pattern.clone());
                     reason = match x.expires {
                         Some(d) => format!("{} (until {d}; was: {reason})", x.reason),
                         None => format!("{} (was: {reason})", x.reason),
@@ -297,7 +297,7 @@ fn decide(
             }
         }
     }
-    if decision == Decision::Allow && !rule.starts_with("exception: ") {
+    if decision == Decision::Allow && !rule.is_exception() {
         return None;
     }
     let paths = evidence_paths(c);

@@ -14,18 +14,8 @@
 use super::register::{Cover, Entitlement, Register};
 use crate::policy::{EntitlementRules, Policy, PolicySet};
 use kataster_model::license::db::Category;
-use kataster_model::model::{ComponentKind, Decision, EntitlementUse, Finding, Inventory};
+use kataster_model::model::{ComponentKind, Decision, EntitlementRule, EntitlementUse, Finding, Inventory, PolicyRule};
 use std::collections::{BTreeSet, HashMap};
-
-/// Rule names of the findings.
-pub mod rule {
-    pub const COVERED: &str = "entitlement";
-    pub const MISSING: &str = "entitlement-missing";
-    pub const EXPIRED: &str = "entitlement-expired";
-    pub const EXPIRING: &str = "entitlement-expiring";
-    pub const OVER_QUANTITY: &str = "entitlement-over-quantity";
-    pub const UNUSED: &str = "entitlement-unused";
-}
 
 /// The prefix of the component of an entitlement's own findings.
 pub const COMPONENT_PREFIX: &str = "entitlement:";
@@ -172,7 +162,7 @@ pub fn apply(inv: &mut Inventory, register: &Register, policies: &PolicySet, tod
             continue;
         }
         let existing = findings.get(&c.id);
-        if existing.is_some_and(|f| f.rule.starts_with("exception: ")) {
+        if existing.is_some_and(|f| f.rule.is_exception()) {
             continue;
         }
         let vendor = k.vendor.as_deref().map(|v| format!(" (vendor {v})")).unwrap_or_default();
@@ -181,7 +171,7 @@ pub fn apply(inv: &mut Inventory, register: &Register, policies: &PolicySet, tod
             if let Some(f) = findings.get_mut(&c.id) {
                 let until = e.valid_until.map(|u| format!(", valid until {u}")).unwrap_or_default();
                 f.reason = format!("licensed: {}{until} (was: {})", describe(e), f.reason);
-                f.rule = format!("{}: {}", rule::COVERED, e.id);
+                f.rule = PolicyRule::Entitlement(EntitlementRule::Covered, e.id.clone());
                 f.decision = Decision::Allow;
             }
             continue;
@@ -199,13 +189,13 @@ pub fn apply(inv: &mut Inventory, register: &Register, policies: &PolicySet, tod
                 };
                 (
                     rules.expired,
-                    format!("{}: {}", rule::EXPIRED, e.id),
+                    PolicyRule::Entitlement(EntitlementRule::Expired, e.id.clone()),
                     format!("the entitlement {} {when}", describe(e)),
                 )
             }
             None => (
                 rules.missing,
-                rule::MISSING.to_string(),
+                PolicyRule::EntitlementMissing,
                 format!("{} is {}{vendor}; no entitlement in {} covers it", c.name, k.category, register.source),
             ),
         };
@@ -215,7 +205,7 @@ pub fn apply(inv: &mut Inventory, register: &Register, policies: &PolicySet, tod
         if let Some(x) = exception(policy, c.purl.as_deref(), &c.id, license.as_deref(), today) {
             if let Some(f) = findings.get_mut(&c.id) {
                 f.decision = Decision::Allow;
-                f.rule = format!("exception: {}", x.pattern);
+                f.rule = PolicyRule::Exception(x.pattern.clone());
                 f.reason = format!("{} (was: {reason}; {})", x.reason, f.reason);
             }
             continue;
@@ -260,23 +250,23 @@ pub fn apply(inv: &mut Inventory, register: &Register, policies: &PolicySet, tod
             };
             let over_quantity = e.license_type.counted() && e.quantity.is_some_and(|q| used > q);
             let what = if e.license_type == super::LicenseType::PerRepository { "repositories" } else { "departments" };
-            let mut raise = |level: Decision, rule: &str, reason: String| {
+            let mut raise = |level: Decision, rule: EntitlementRule, reason: String| {
                 if level != Decision::Allow {
-                    register_findings.push((e, level, rule.to_string(), reason));
+                    register_findings.push((e, level, rule, reason));
                 }
             };
             if components.is_empty() {
                 if v.covers() {
                     raise(
                         register_rules.unused,
-                        rule::UNUSED,
+                        EntitlementRule::Unused,
                         format!("{} matches no component of the scan (paid for, not used)", describe(e)),
                     );
                 }
             } else if v == Validity::Expiring {
                 raise(
                     register_rules.expiring,
-                    rule::EXPIRING,
+                    EntitlementRule::Expiring,
                     format!(
                         "{} ends on {} (within {} days) and is in use",
                         describe(e),
@@ -288,7 +278,7 @@ pub fn apply(inv: &mut Inventory, register: &Register, policies: &PolicySet, tod
             if over_quantity {
                 raise(
                     register_rules.over_quantity,
-                    rule::OVER_QUANTITY,
+                    EntitlementRule::OverQuantity,
                     format!("{} allows {} {what}, {used} use it", describe(e), e.quantity.unwrap_or(0)),
                 );
             }
@@ -316,8 +306,10 @@ pub fn apply(inv: &mut Inventory, register: &Register, policies: &PolicySet, tod
     for (e, level, rule, reason) in register_findings {
         let component = format!("{COMPONENT_PREFIX}{}", e.id);
         let (decision, rule, reason) = match exception(policy, None, &component, None, today) {
-            Some(x) => (Decision::Allow, format!("exception: {}", x.pattern), format!("{} (was: {reason})", x.reason)),
-            None => (level, format!("{rule}: {}", e.id), reason),
+            Some(x) => {
+                (Decision::Allow, PolicyRule::Exception(x.pattern.clone()), format!("{} (was: {reason})", x.reason))
+            }
+            None => (level, PolicyRule::Entitlement(rule, e.id.clone()), reason),
         };
         out.push(Finding {
             component,

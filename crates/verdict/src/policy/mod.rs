@@ -15,7 +15,7 @@ pub mod report;
 
 use kataster_model::license::db::Category;
 use kataster_model::license::expr::{Judge, Judgement, Term, default_judgement};
-use kataster_model::model::{Decision, Diagnostic, Severity};
+use kataster_model::model::{Decision, Diagnostic, DiagnosticCode, Severity};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -540,24 +540,24 @@ impl PolicySet {
                 Ok(Some(f)) => f,
                 Ok(None) => continue,
                 Err(e) => {
-                    set.note(label, Severity::Warning, "policy-proposal-invalid", e);
+                    set.note(label, Severity::Warning, DiagnosticCode::PolicyProposalInvalid, e);
                     continue;
                 }
             };
             match Policy::load(&file) {
                 Ok(proposal) => set.consider(label, proposal),
-                Err(e) => set.note(label, Severity::Warning, "policy-proposal-invalid", e),
+                Err(e) => set.note(label, Severity::Warning, DiagnosticCode::PolicyProposalInvalid, e),
             }
         }
         Ok(set)
     }
 
-    fn note(&mut self, label: &str, severity: Severity, code: &str, message: String) {
+    fn note(&mut self, label: &str, severity: Severity, code: DiagnosticCode, message: String) {
         self.diagnostics.push(Diagnostic {
             severity,
             root: label.to_string(),
             path: FILE_NAME.to_string(),
-            code: code.into(),
+            code,
             message,
         });
     }
@@ -569,7 +569,7 @@ impl PolicySet {
             self.note(
                 label,
                 Severity::Warning,
-                "policy-proposal-ignored",
+                DiagnosticCode::PolicyProposalIgnored,
                 format!(
                     "{}: its rules and exceptions are ignored: the central policy ({central}) rules this scan",
                     proposal.source
@@ -584,7 +584,7 @@ impl PolicySet {
             self.note(
                 label,
                 Severity::Warning,
-                "policy-proposal-ignored",
+                DiagnosticCode::PolicyProposalIgnored,
                 format!(
                     "{}: {} proposed clarification(s) not applied: the central policy ({central}) does not accept proposals from `{label}`",
                     proposal.source,
@@ -608,7 +608,7 @@ impl PolicySet {
             self.note(
                 label,
                 Severity::Info,
-                "policy-proposal-accepted",
+                DiagnosticCode::PolicyProposalAccepted,
                 format!(
                     "{}: the clarification of {what} as {} is applied (accepted by {central}: {by})",
                     proposal.source, c.license

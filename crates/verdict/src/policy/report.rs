@@ -2,19 +2,19 @@
 //! component, license, rule and evidence paths, then a count. Computes nothing new. Values
 //! from the scanned files have their control characters escaped (the text goes to a terminal).
 
-use kataster_model::model::{Decision, Inventory, Severity};
+use kataster_model::model::{Decision, DiagnosticCode, EntitlementRule, Inventory, PolicyRule, Severity};
 use kataster_model::output::terminal_field as safe;
 use std::fmt::Write;
 
 /// Diagnostics the policy produced (stale clarifications, expired exceptions, what became
 /// of in-tree policy files under a central policy).
-const POLICY_CODES: &[&str] = &[
-    "clarification-stale",
-    "clarification-unused",
-    "policy-exception-expired",
-    "policy-proposal-accepted",
-    "policy-proposal-ignored",
-    "policy-proposal-invalid",
+const POLICY_CODES: &[DiagnosticCode] = &[
+    DiagnosticCode::ClarificationStale,
+    DiagnosticCode::ClarificationUnused,
+    DiagnosticCode::PolicyExceptionExpired,
+    DiagnosticCode::PolicyProposalAccepted,
+    DiagnosticCode::PolicyProposalIgnored,
+    DiagnosticCode::PolicyProposalInvalid,
 ];
 
 pub fn findings_text(inv: &Inventory, quiet: bool) -> String {
@@ -35,13 +35,13 @@ pub fn findings_text(inv: &Inventory, quiet: bool) -> String {
         };
         let _ = writeln!(out, "{word:<7}{}  [{}]", safe(&who), safe(&f.component));
         let _ = writeln!(out, "       license:  {}", safe(f.license.as_deref().unwrap_or("none found")));
-        let _ = writeln!(out, "       rule:     {}", safe(&f.rule));
+        let _ = writeln!(out, "       rule:     {}", safe(&f.rule.name()));
         let _ = writeln!(out, "       why:      {}", safe(&f.reason));
         if !f.paths.is_empty() {
             let _ = writeln!(out, "       evidence: {}", safe(&f.paths.join(", ")));
         }
     }
-    for d in inv.diagnostics.iter().filter(|d| POLICY_CODES.contains(&d.code.as_str())) {
+    for d in inv.diagnostics.iter().filter(|d| POLICY_CODES.contains(&d.code)) {
         let at = if d.path.is_empty() { d.root.clone() } else { format!("{}/{}", d.root, d.path) };
         let word = if d.severity == Severity::Info { "note" } else { "warning" };
         let _ = writeln!(out, "{word}: {}: {} ({})", safe(&at), safe(&d.message), d.code);
@@ -53,12 +53,16 @@ pub fn findings_text(inv: &Inventory, quiet: bool) -> String {
             "kataster check: {} denied, {} to review, {} allowed by exception; {} components",
             count(Decision::Deny),
             count(Decision::Review),
-            inv.findings.iter().filter(|f| f.decision == Decision::Allow && f.rule.starts_with("exception: ")).count(),
+            inv.findings.iter().filter(|f| f.decision == Decision::Allow && f.rule.is_exception()).count(),
             inv.components.len()
         );
         if !inv.entitlements.is_empty() {
             let in_use = inv.entitlements.iter().filter(|e| !e.components.is_empty()).count();
-            let licensed = inv.findings.iter().filter(|f| f.rule.starts_with("entitlement: ")).count();
+            let licensed = inv
+                .findings
+                .iter()
+                .filter(|f| matches!(f.rule, PolicyRule::Entitlement(EntitlementRule::Covered, _)))
+                .count();
             let _ = writeln!(
                 out,
                 "kataster check: {} entitlements, {in_use} in use; {licensed} components allowed by entitlement",
